@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Builds RFC 2637 control messages for the KUnit suites: the type's RFC
+ * size, a valid header, the Call ID fields from the wire table and the
+ * result code where the type has one.
+ */
+#ifndef _PPTP_FIX_MSG_BUILDER_H
+#define _PPTP_FIX_MSG_BUILDER_H
+
+#include "pptp_fix_wire.h"
+
+#define MB_MAX	PPTP_FIX_MAX_MSG_LEN
+
+/* Result Code offset of the types that have one, else 0. */
+static inline unsigned int mb_result_off(u16 type)
+{
+	switch (type) {
+	case PPTP_FIX_SCCRP:
+		return 14;
+	case PPTP_FIX_STOPCCRP:
+		return 12;
+	case PPTP_FIX_OCRP:
+	case PPTP_FIX_ICRP:
+		return 16;
+	case PPTP_FIX_CDN:
+		return 14;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Writes message @type into @buf: @own goes in the "Call ID" field, @peer
+ * in the "Peer's Call ID" field, @result in the Result Code.  Returns its
+ * length.
+ */
+static inline u16 mb_build(u8 *buf, u16 type, u16 own, u16 peer, u8 result)
+{
+	const struct pptp_fix_type_info *info = pptp_fix_type_info(type);
+	unsigned int i;
+
+	memset(buf, 0, info->size);
+	pptp_fix_put16(buf, info->size);
+	pptp_fix_put16(buf + 2, PPTP_FIX_MSG_CONTROL);
+	buf[4] = 0x1a;
+	buf[5] = 0x2b;
+	buf[6] = 0x3c;
+	buf[7] = 0x4d;
+	pptp_fix_put16(buf + 8, type);
+	for (i = 0; i < PPTP_FIX_MAX_CID_FIELDS; i++) {
+		const struct pptp_fix_cid_field *f = &info->cid[i];
+
+		if (f->kind == PPTP_FIX_CID_OWN)
+			pptp_fix_put16(buf + f->offset, own);
+		else if (f->kind == PPTP_FIX_CID_PEER)
+			pptp_fix_put16(buf + f->offset, peer);
+	}
+	if (mb_result_off(type))
+		buf[mb_result_off(type)] = result;
+	return info->size;
+}
+
+#endif /* _PPTP_FIX_MSG_BUILDER_H */
