@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PPTP control-stream walker (RFC 2637 over TCP, RFC 9293 sequence space).
+ *
+ * TCP owes PPTP no message boundaries: a peer's messages arrive coalesced,
+ * split anywhere (inside a header, inside a Call ID), retransmitted with
+ * the same or other boundaries.  The walker follows one direction of the
+ * byte stream by sequence number and reports each message once, as soon as
+ * the bytes the tracker and NAT need (PPTP_FIX_KEEP) are known.
+ *
+ * Rules, one per kind of segment (enum pptp_fix_seg_note):
+ *  - in order: walked from the stored position;
+ *  - entirely old (a retransmission): nothing walked, nothing changes, so
+ *    the same bytes never advance any state twice;
+ *  - partly old: only the new bytes are walked;
+ *  - beyond a gap (loss seen by us, reordering): walked only if it starts
+ *    with a whole valid header (Length, type, cookie, control type and the
+ *    type's size all check), which resynchronises the stream there; any
+ *    other such segment is ignored and the stream keeps waiting for the
+ *    missing bytes;
+ *  - framing error (a bad field at a message boundary): the direction is
+ *    lost, nothing more is parsed until a segment past everything seen so
+ *    far starts with a whole valid header.
+ * So no byte is ever parsed at a position the walker is not sure is a
+ * message boundary, except after a resync, whose header checks (a 32-bit
+ * cookie among them) make a false boundary implausible.
+ *
+ * Limitation: a resync abandons the message in progress; messages wholly
+ * inside the missing bytes are never seen.
+ */
+#include "include/pptp_fix_stream.h"
+
+static const char *const pptp_fix_seg_notes[PPTP_FIX_SEG_NR_NOTES] = {
+	[PPTP_FIX_SEG_INORDER] = "in order",
+	[PPTP_FIX_SEG_START] = "start",
+	[PPTP_FIX_SEG_RETRANS] = "retransmission",
+	[PPTP_FIX_SEG_OVERLAP] = "partial retransmission",
+	[PPTP_FIX_SEG_RESYNC] = "resync",
+	[PPTP_FIX_SEG_IGNORED] = "ignored",
+};
+
+const char *pptp_fix_seg_note_name(enum pptp_fix_seg_note n)
+{
+	if ((unsigned int)n >= PPTP_FIX_SEG_NR_NOTES)
+		return "invalid note";
+	return pptp_fix_seg_notes[n];
+}
+EXPORT_SYMBOL_GPL(pptp_fix_seg_note_name);
+
+/* Sequence-space comparison: a is after b. */
+static bool seq_after(u32 a, u32 b)
+{
+	return (s32)(a - b) > 0;
+}
+
+/* A whole, valid header at @data: the only place a resync may happen. */
+static bool header_at(const u8 *data, u32 len)
+{
+	struct pptp_fix_frame f;
+	enum pptp_fix_frame_result r = pptp_fix_frame(data, len, &f);
+
+	return r == PPTP_FIX_FRAME_OK ||
+	       (r == PPTP_FIX_FRAME_NEED_MORE && f.length);
+}
+
+static void stream_restart(struct pptp_fix_stream *s, u32 seq)
+{
+	s->state = PPTP_FIX_STREAM_SYNC;
+	s->next_seq = seq;
+	s->msg_len = 0;
+	s->got = 0;
+	s->reported = 0;
+}
+
+void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
+			 u32 seq, const u8 *data, u32 len)
+{
+	u32 end = seq + len;
+
+	w->s = s;
+	w->data = data;
+	w->len = len;
+	w->pos = len;		/* nothing to walk unless decided below */
+	w->seq = seq;
+	w->note = PPTP_FIX_SEG_IGNORED;
+	w->error = PPTP_FIX_FRAME_OK;
+	w->error_seq = 0;
+	if (!len)
+		return;
+
+	switch (s->state) {
+	case PPTP_FIX_STREAM_NEW:
+		/*
+		 * The first payload of a direction we saw from its SYN starts
+		 * at a boundary; a tiny first segment may hold part of a
+		 * header, so only a bad field refuses it.
+		 */
+		stream_restart(s, seq);
+		w->note = PPTP_FIX_SEG_START;
+		w->pos = 0;
+		return;
+	case PPTP_FIX_STREAM_SYNC:
+		if (seq_after(seq, s->next_seq)) {
+			if (header_at(data, len)) {
+				stream_restart(s, seq);
+				w->note = PPTP_FIX_SEG_RESYNC;
+				w->pos = 0;
+			}
+			return;
+		}
+		if (!seq_after(end, s->next_seq)) {
+			w->note = PPTP_FIX_SEG_RETRANS;
+			return;
+		}
+		w->pos = s->next_seq - seq;
+		w->note = w->pos ? PPTP_FIX_SEG_OVERLAP : PPTP_FIX_SEG_INORDER;
+		return;
+	default:
+		/* Lost: next_seq is the end of everything seen so far. */
+		if (!seq_after(end, s->next_seq)) {
+			w->note = PPTP_FIX_SEG_RETRANS;
+			return;
+		}
+		if (!seq_after(s->next_seq, seq) && header_at(data, len)) {
+			stream_restart(s, seq);
+			w->note = PPTP_FIX_SEG_RESYNC;
+			w->pos = 0;
+			return;
+		}
+		s->next_seq = end;
+		return;
+	}
+}
+EXPORT_SYMBOL_GPL(pptp_fix_walk_begin);
+
+static void walk_lose(struct pptp_fix_walk *w, enum pptp_fix_frame_result r)
+{
+	struct pptp_fix_stream *s = w->s;
+
+	w->error = r;
+	w->error_seq = s->next_seq - s->got;
+	s->state = PPTP_FIX_STREAM_LOST;
+	s->next_seq = w->seq + w->len;
+	s->msg_len = 0;
+	s->got = 0;
+	s->reported = 0;
+	w->pos = w->len;
+}
+
+bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
+{
+	struct pptp_fix_stream *s = w->s;
+
+	while (w->pos < w->len) {
+		u32 avail = w->len - w->pos, want, n;
+
+		if (s->state != PPTP_FIX_STREAM_SYNC)
+			return false;
+
+		/*
+		 * Until the Length is known, take no more than the 10 bytes
+		 * that validate the header: no message is shorter, so bytes of
+		 * the next message are never taken into this one.
+		 */
+		if (!s->msg_len)
+			want = PPTP_FIX_HDR_LEN - 2;
+		else if (s->msg_len < PPTP_FIX_KEEP)
+			want = s->msg_len;
+		else
+			want = PPTP_FIX_KEEP;
+
+		if (s->got < want) {
+			n = want - s->got;
+			if (n > avail)
+				n = avail;
+			memcpy(s->keep + s->got, w->data + w->pos, n);
+		} else {
+			/* The rest of the message: skipped, not copied. */
+			n = s->msg_len - s->got;
+			if (n > avail)
+				n = avail;
+		}
+		s->got += n;
+		s->next_seq += n;
+		w->pos += n;
+
+		if (!s->msg_len) {
+			struct pptp_fix_frame f;
+			enum pptp_fix_frame_result r;
+
+			r = pptp_fix_frame(s->keep, s->got, &f);
+			if (r != PPTP_FIX_FRAME_NEED_MORE && r != PPTP_FIX_FRAME_OK) {
+				walk_lose(w, r);
+				return false;
+			}
+			s->msg_len = f.length;
+			continue;
+		}
+
+		if (!s->reported && s->got >= want) {
+			u32 start = s->next_seq - s->got;
+
+			m->info = pptp_fix_type_info(pptp_fix_get16(s->keep + 8));
+			m->ctrl_type = pptp_fix_get16(s->keep + 8);
+			m->length = s->msg_len;
+			m->nkeep = want;
+			m->keep = s->keep;
+			m->seq = start;
+			m->seg_off = (s32)(start - w->seq);
+			s->reported = 1;
+			if (s->got == s->msg_len) {
+				s->got = 0;
+				s->msg_len = 0;
+				s->reported = 0;
+			}
+			return true;
+		}
+		if (s->got == s->msg_len) {
+			s->got = 0;
+			s->msg_len = 0;
+			s->reported = 0;
+		}
+	}
+	return false;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_walk_next);
