@@ -14,6 +14,8 @@
 #include <linux/module.h>
 
 #include "pptp_wire.c"
+#include "pptp_stream.c"
+#include "pptp_track.c"
 
 static int __init nf_conntrack_pptp_fix_init(void)
 {
