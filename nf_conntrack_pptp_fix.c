@@ -2,32 +2,588 @@
 /*
  * nf_conntrack_pptp_fix - PPTP (RFC 2637) connection tracking helper.
  *
- * This module carries the pure protocol layers (pptp_*.c, built into this
- * object so that the module keeps the name users modprobe) and exports them
- * to the NAT module and the KUnit suites.
+ * Tracks every control message of every TCP segment in both directions
+ * (pptp_stream.c), the session and the calls on it with roles taken from
+ * message semantics (pptp_track.c), and expects the GRE data of each call
+ * in both directions with the kernel's GRE key map.  This file is the thin
+ * glue between skbs/conntracks and those pure layers, which it carries
+ * (built into this object so that the module keeps the name users
+ * modprobe) and exports to the NAT module and the KUnit suites.
  *
- * Limitations: the helper itself (registration, help(), GRE expectations)
- * is not implemented yet; loading this module tracks nothing.
+ * Nothing here drops a packet: a message the helper cannot place is
+ * passed, counted (/proc/net/stat/nf_pptp_fix) and logged, rate-limited.
+ *
+ * Limitations:
+ *  - IPv4 only, like RFC 2637 and the kernel's helper.
+ *  - The kernel's GRE key map holds one call per control connection (two
+ *    entries in the helper area): further concurrent calls are tracked,
+ *    but their GRE is expected without a key map entry
+ *    (keymap_busy counter).  Sequential calls (redial) each get it.
+ *  - NAT of Call IDs is nf_nat_pptp_fix's, not yet implemented.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/in.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/percpu.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_zones.h>
+#include <linux/netfilter/nf_conntrack_proto_gre.h>
+
+#include "nf_conntrack_pptp_fix.h"
 
 #include "pptp_wire.c"
 #include "pptp_stream.c"
 #include "pptp_track.c"
 
+static char *name = "pptp";
+module_param(name, charp, 0444);
+MODULE_PARM_DESC(name, "Helper name for ct helper / CT --helper rules (default \"pptp\")");
+
+static ushort port = 1723;
+module_param(port, ushort, 0444);
+MODULE_PARM_DESC(port, "TCP port of the helper's tuple (default 1723); only registration uses it");
+
+static uint max_calls = PPTP_FIX_MAX_CALLS;
+module_param(max_calls, uint, 0444);
+MODULE_PARM_DESC(max_calls, "Calls tracked per control connection, 1-8 (default 8)");
+
+#define PPTP_FIX_GRE_TIMEOUT		(10 * 60 * HZ)
+#define PPTP_FIX_GRE_STREAM_TIMEOUT	(5 * 60 * 60 * HZ)
+#define PPTP_FIX_CHUNK			256
+
+/* Per network namespace counters, one u64 per CPU each, summed on read. */
+#define S_MSG(type, dir)	((type) * IP_CT_DIR_MAX + (dir))
+#define S_VERDICT(v)		(S_MSG(PPTP_FIX_CTRL_MAX + 1, 0) + (v))
+#define S_FRAME(r)		(S_VERDICT(PPTP_FIX_T_NR_VERDICTS) + (r))
+#define S_SEG(n)		(S_FRAME(PPTP_FIX_FRAME_NR_RESULTS) + (n))
+enum {
+	S_CALLS_UP = S_SEG(PPTP_FIX_SEG_NR_NOTES),
+	S_CALLS_DOWN,
+	S_KEYMAP_BUSY,
+	S_EXPECT_FAILED,
+	S_ALLOC_FAILED,
+	S_NR,
+};
+
+struct pptp_fix_stats {
+	u64 v[S_NR];
+};
+
+struct pptp_fix_net {
+	struct pptp_fix_stats __percpu *stats;
+};
+
+/* Our helper data fits the helper area, and our pointer misses ->keymap. */
+static_assert(sizeof(struct nf_ct_pptp_fix_master) <= sizeof_field(struct nf_conn_help, data));
+static_assert(offsetof(struct nf_ct_pptp_master, keymap) >= sizeof(void *));
+
+static unsigned int pptp_fix_net_id __read_mostly;
+static struct nf_conntrack_helper pptp_fix_helper;
+
+/* Every pptp_fix_conn, so that module unload frees what is left. */
+static LIST_HEAD(pptp_fix_conns);
+static DEFINE_SPINLOCK(pptp_fix_conns_lock);
+static bool pptp_fix_exiting;
+
+static void stat_inc(struct net *net, unsigned int idx)
+{
+	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
+
+	this_cpu_inc(pn->stats->v[idx]);
+}
+
+/* Counter names in /proc/net/stat/nf_pptp_fix: one word each. */
+static const char *const type_key[PPTP_FIX_CTRL_MAX + 1] = {
+	"none", "sccrq", "sccrp", "stopccrq", "stopccrp", "echorq", "echorp",
+	"ocrq", "ocrp", "icrq", "icrp", "iccn", "ccrq", "cdn", "wen", "sli",
+};
+
+static const char *const verdict_key[PPTP_FIX_T_NR_VERDICTS] = {
+	"ok", "wrong_side", "out_of_state", "unknown_call", "duplicate", "no_slot",
+};
+
+static const char *const frame_key[PPTP_FIX_FRAME_NR_RESULTS] = {
+	"ok", "need_more", "bad_length", "bad_msg_type", "bad_cookie",
+	"bad_ctrl_type", "short_for_type",
+};
+
+static const char *const seg_key[PPTP_FIX_SEG_NR_NOTES] = {
+	"inorder", "start", "retrans", "overlap", "resync", "ignored",
+};
+
+static void pptp_fix_log(const struct nf_conn *ct, u8 dir, const char *what,
+			 const struct pptp_fix_msg *m, const char *why)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+
+	if (!net_ratelimit())
+		return;
+	pr_info("%pI4:%u->%pI4:%u %s %s (Call ID field %u, next %u): %s\n",
+		&t->src.u3.ip, ntohs(t->src.u.tcp.port),
+		&t->dst.u3.ip, ntohs(t->dst.u.tcp.port), what,
+		m ? pptp_fix_type_name(m->ctrl_type) : "-",
+		m && m->nkeep >= 14 ? pptp_fix_get16(m->keep + 12) : 0,
+		m && m->nkeep >= 16 ? pptp_fix_get16(m->keep + 14) : 0, why);
+}
+
+/*
+ * A GRE conntrack made from one of our expectations: PPTP data lives long
+ * and idles between bursts, so give it the kernel helper's timeouts, and
+ * drop the expectation of the other direction, which this conntrack
+ * covers too.
+ */
+static void pptp_fix_expectfn(struct nf_conn *ct, struct nf_conntrack_expect *exp)
+{
+	struct nf_conntrack_tuple inv;
+	struct nf_conntrack_expect *other;
+
+	ct->proto.gre.timeout = PPTP_FIX_GRE_TIMEOUT;
+	ct->proto.gre.stream_timeout = PPTP_FIX_GRE_STREAM_TIMEOUT;
+
+	nf_ct_invert_tuple(&inv, &exp->tuple);
+	other = nf_ct_expect_find_get(nf_ct_net(ct), nf_ct_zone(ct), &inv);
+	if (other) {
+		nf_ct_unexpect_related(other);
+		nf_ct_expect_put(other);
+	}
+}
+
+/* The GRE tuple of a call seen from conntrack direction @dir of @ct. */
+static void gre_tuple(struct nf_conntrack_tuple *t, const struct nf_conn *ct,
+		      u8 dir, u16 src_key, u16 dst_key)
+{
+	memcpy(t, &ct->tuplehash[dir].tuple, sizeof(*t));
+	t->dst.protonum = IPPROTO_GRE;
+	t->src.u.gre.key = htons(src_key);
+	t->dst.u.gre.key = htons(dst_key);
+}
+
+/* Expect a call's GRE both ways: PNS->PAC keyed by the PAC's ID and back. */
+static void pptp_fix_gre_up(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
+{
+	const struct pptp_fix_call *c = &conn->ss.calls[slot];
+	u8 pns = conn->ss.pns_dir, pac = !pns;
+	struct nf_conntrack_expect *exp[2];
+	__be16 pns_id = htons(c->pns_id), pac_id = htons(c->pac_id);
+	struct net *net = nf_ct_net(ct);
+
+	exp[0] = nf_ct_expect_alloc(ct);
+	exp[1] = nf_ct_expect_alloc(ct);
+	if (!exp[0] || !exp[1])
+		goto fail;
+	nf_ct_expect_init(exp[0], NF_CT_EXPECT_CLASS_DEFAULT, nf_ct_l3num(ct),
+			  &ct->tuplehash[pns].tuple.src.u3,
+			  &ct->tuplehash[pns].tuple.dst.u3,
+			  IPPROTO_GRE, &pns_id, &pac_id);
+	nf_ct_expect_init(exp[1], NF_CT_EXPECT_CLASS_DEFAULT, nf_ct_l3num(ct),
+			  &ct->tuplehash[pac].tuple.src.u3,
+			  &ct->tuplehash[pac].tuple.dst.u3,
+			  IPPROTO_GRE, &pac_id, &pns_id);
+	exp[0]->expectfn = pptp_fix_expectfn;
+	exp[1]->expectfn = pptp_fix_expectfn;
+
+	if (nf_ct_expect_related(exp[0], 0))
+		goto fail;
+	if (nf_ct_expect_related(exp[1], 0)) {
+		nf_ct_unexpect_related(exp[0]);
+		goto fail;
+	}
+
+	if (conn->keymap_slot < 0) {
+		if (nf_ct_gre_keymap_add(ct, pns, &exp[0]->tuple) ||
+		    nf_ct_gre_keymap_add(ct, pac, &exp[1]->tuple)) {
+			nf_ct_gre_keymap_destroy(ct);
+			stat_inc(net, S_EXPECT_FAILED);
+		} else {
+			conn->keymap_slot = slot;
+		}
+	} else {
+		stat_inc(net, S_KEYMAP_BUSY);
+		pptp_fix_log(ct, pns, "call up", NULL, "GRE key map taken by another call");
+	}
+	nf_ct_expect_put(exp[0]);
+	nf_ct_expect_put(exp[1]);
+	stat_inc(net, S_CALLS_UP);
+	pr_debug("ct %p call %d up: PNS %u PAC %u\n", ct, slot, c->pns_id, c->pac_id);
+	return;
+fail:
+	stat_inc(net, S_EXPECT_FAILED);
+	pptp_fix_log(ct, pns, "call up", NULL, "cannot expect GRE");
+	if (exp[0])
+		nf_ct_expect_put(exp[0]);
+	if (exp[1])
+		nf_ct_expect_put(exp[1]);
+}
+
+/* Kill the call's GRE conntrack, or its expectation if none came yet. */
+static void kill_gre(struct nf_conn *ct, const struct nf_conntrack_tuple *t)
+{
+	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
+	const struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_expect *exp;
+	struct net *net = nf_ct_net(ct);
+
+	h = nf_conntrack_find_get(net, zone, t);
+	if (h) {
+		struct nf_conn *sibling = nf_ct_tuplehash_to_ctrack(h);
+
+		sibling->proto.gre.timeout = 0;
+		sibling->proto.gre.stream_timeout = 0;
+		nf_ct_kill(sibling);
+		nf_ct_put(sibling);
+		return;
+	}
+	exp = nf_ct_expect_find_get(net, zone, t);
+	if (exp) {
+		nf_ct_unexpect_related(exp);
+		nf_ct_expect_put(exp);
+	}
+}
+
+static void pptp_fix_gre_down(struct nf_conn *ct, struct pptp_fix_conn *conn,
+			      int slot, const struct pptp_fix_call *c)
+{
+	u8 pns = conn->ss.pns_dir;
+	struct nf_conntrack_tuple t;
+
+	if (conn->keymap_slot == slot) {
+		nf_ct_gre_keymap_destroy(ct);
+		conn->keymap_slot = -1;
+	}
+	if (pns == PPTP_FIX_DIR_UNKNOWN)
+		return;
+	gre_tuple(&t, ct, pns, c->pns_id, c->pac_id);
+	kill_gre(ct, &t);
+	gre_tuple(&t, ct, !pns, c->pac_id, c->pns_id);
+	kill_gre(ct, &t);
+	stat_inc(nf_ct_net(ct), S_CALLS_DOWN);
+	pr_debug("ct %p call %d down: PNS %u PAC %u\n", ct, slot, c->pns_id, c->pac_id);
+}
+
+static void apply_out(struct nf_conn *ct, struct pptp_fix_conn *conn,
+		      const struct pptp_fix_track_out *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < PPTP_FIX_MAX_CALLS; i++)
+		if (out->down & BIT(i))
+			pptp_fix_gre_down(ct, conn, i, &out->gone[i]);
+	for (i = 0; i < PPTP_FIX_MAX_CALLS; i++)
+		if (out->up & BIT(i))
+			pptp_fix_gre_up(ct, conn, i);
+}
+
+static void pptp_fix_msg(struct nf_conn *ct, struct pptp_fix_conn *conn, u8 dir,
+			 const struct pptp_fix_msg *m)
+{
+	struct net *net = nf_ct_net(ct);
+	struct pptp_fix_track_out out;
+	enum pptp_fix_tverdict v;
+
+	stat_inc(net, S_MSG(m->ctrl_type, dir));
+	v = pptp_fix_track(&conn->ss, dir, m, &out);
+	stat_inc(net, S_VERDICT(v));
+	pr_debug("ct %p dir %u %s: %s\n", ct, dir, pptp_fix_type_name(m->ctrl_type),
+		 pptp_fix_tverdict_name(v));
+	if (v != PPTP_FIX_T_OK) {
+		pptp_fix_log(ct, dir, "passed", m, pptp_fix_tverdict_name(v));
+		return;
+	}
+	apply_out(ct, conn, &out);
+}
+
+static struct pptp_fix_conn *pptp_fix_conn_get(struct nf_conn *ct)
+{
+	struct nf_ct_pptp_fix_master *info = nfct_help_data(ct);
+	struct pptp_fix_conn *conn = READ_ONCE(info->conn), *old;
+
+	if (conn)
+		return conn;
+
+	conn = kzalloc(sizeof(*conn), GFP_ATOMIC);
+	if (!conn)
+		return NULL;
+	spin_lock_init(&conn->lock);
+	conn->keymap_slot = -1;
+	conn->ct = ct;
+	pptp_fix_session_init(&conn->ss, max_calls);
+
+	/* Both directions may race to the first payload. */
+	old = cmpxchg(&info->conn, NULL, conn);
+	if (old) {
+		kfree(conn);
+		return old;
+	}
+	spin_lock_bh(&pptp_fix_conns_lock);
+	list_add(&conn->list, &pptp_fix_conns);
+	spin_unlock_bh(&pptp_fix_conns_lock);
+	return conn;
+}
+
+static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
+			 struct nf_conn *ct, enum ip_conntrack_info ctinfo)
+{
+	u8 dir = CTINFO2DIR(ctinfo), head[PPTP_FIX_HDR_LEN], _buf[PPTP_FIX_CHUNK];
+	unsigned int dataoff, datalen, headlen;
+	const struct tcphdr *th;
+	struct tcphdr _tcph;
+	struct pptp_fix_conn *conn;
+	struct pptp_fix_walk w;
+	struct pptp_fix_msg m;
+	struct net *net = nf_ct_net(ct);
+	const u8 *p;
+
+	/* Nothing to track before the handshake completes, or while unloading. */
+	if ((ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY) ||
+	    READ_ONCE(pptp_fix_exiting))
+		return NF_ACCEPT;
+
+	th = skb_header_pointer(skb, protoff, sizeof(_tcph), &_tcph);
+	if (!th)
+		return NF_ACCEPT;
+	dataoff = protoff + th->doff * 4;
+	if (dataoff >= skb->len)
+		return NF_ACCEPT;
+	datalen = skb->len - dataoff;
+
+	conn = pptp_fix_conn_get(ct);
+	if (!conn) {
+		stat_inc(net, S_ALLOC_FAILED);
+		return NF_ACCEPT;
+	}
+
+	headlen = min_t(unsigned int, datalen, sizeof(head));
+	p = skb_header_pointer(skb, dataoff, headlen, head);
+	if (!p)
+		return NF_ACCEPT;
+
+	spin_lock_bh(&conn->lock);
+	pptp_fix_walk_start(&w, &conn->stream[dir], ntohl(th->seq), datalen, p, headlen);
+	stat_inc(net, S_SEG(w.note));
+	/* The payload in chunks: no copy at all when the skb is linear. */
+	while (w.pos < w.len) {
+		unsigned int off = w.pos, n = min_t(unsigned int, w.len - off, sizeof(_buf));
+
+		p = skb_header_pointer(skb, dataoff + off, n, _buf);
+		if (!p)
+			break;
+		pptp_fix_walk_chunk(&w, p, off, n);
+		while (pptp_fix_walk_next(&w, &m))
+			pptp_fix_msg(ct, conn, dir, &m);
+		if (w.error) {
+			stat_inc(net, S_FRAME(w.error));
+			pptp_fix_log(ct, dir, "framing lost", NULL,
+				     pptp_fix_frame_result_name(w.error));
+		}
+		if (w.pos == off)
+			break;
+	}
+	spin_unlock_bh(&conn->lock);
+	return NF_ACCEPT;
+}
+
+static void pptp_fix_conn_free(struct pptp_fix_conn *conn)
+{
+	struct pptp_fix_track_out out;
+
+	spin_lock_bh(&conn->lock);
+	pptp_fix_session_end(&conn->ss, &out);
+	apply_out(conn->ct, conn, &out);
+	spin_unlock_bh(&conn->lock);
+	kfree_rcu(conn, rcu);
+}
+
+/*
+ * Removes @conn from the global list; true if the caller now owns it (the
+ * ct's destroy and module unload may race for it).
+ */
+static bool pptp_fix_conn_unlink(struct nf_conn *ct, struct pptp_fix_conn *conn)
+{
+	struct nf_ct_pptp_fix_master *info = nfct_help_data(ct);
+	bool mine = false;
+
+	spin_lock_bh(&pptp_fix_conns_lock);
+	if (info->conn == conn && !list_empty(&conn->list)) {
+		list_del_init(&conn->list);
+		info->conn = NULL;
+		mine = true;
+	}
+	spin_unlock_bh(&pptp_fix_conns_lock);
+	return mine;
+}
+
+/* The control conntrack dies (FIN/RST timeout, conntrack -D, flush). */
+static void pptp_fix_destroy(struct nf_conn *ct)
+{
+	struct nf_ct_pptp_fix_master *info = nfct_help_data(ct);
+	struct pptp_fix_conn *conn = READ_ONCE(info->conn);
+
+	if (conn && pptp_fix_conn_unlink(ct, conn))
+		pptp_fix_conn_free(conn);
+	else
+		nf_ct_gre_keymap_destroy(ct);
+}
+
+/*
+ * Called under a conntrack hash lock: only collect our conntracks (with a
+ * reference), the teardown happens after the walk.
+ */
+static int pptp_fix_unload_iter(struct nf_conn *ct, void *data)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	struct list_head *dead = data;
+	struct nf_ct_pptp_fix_master *info;
+	struct pptp_fix_conn *conn;
+
+	if (!help || rcu_access_pointer(help->helper) != &pptp_fix_helper)
+		return 0;
+	info = nfct_help_data(ct);
+	conn = READ_ONCE(info->conn);
+	if (conn && pptp_fix_conn_unlink(ct, conn)) {
+		refcount_inc(&ct->ct_general.use);
+		list_add(&conn->list, dead);
+	}
+	return 0;
+}
+
+static const struct nf_conntrack_expect_policy pptp_fix_exp_policy = {
+	.max_expected	= 2 * PPTP_FIX_MAX_CALLS,
+	.timeout	= 5 * 60,
+};
+
+static struct nf_conntrack_helper pptp_fix_helper __read_mostly = {
+	.me			= THIS_MODULE,
+	.tuple.src.l3num	= AF_INET,
+	.tuple.dst.protonum	= IPPROTO_TCP,
+	.help			= pptp_fix_help,
+	.destroy		= pptp_fix_destroy,
+	.expect_policy		= &pptp_fix_exp_policy,
+};
+
+static int pptp_fix_stat_show(struct seq_file *seq, void *v)
+{
+	struct pptp_fix_net *pn = net_generic(seq_file_single_net(seq), pptp_fix_net_id);
+	static const char *const totals[] = {
+		"calls_up", "calls_down", "keymap_busy", "expect_failed", "alloc_failed",
+	};
+	u64 sum[S_NR] = {};
+	unsigned int i, d, cpu;
+
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < S_NR; i++)
+			sum[i] += per_cpu_ptr(pn->stats, cpu)->v[i];
+
+	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
+		for (d = 0; d < IP_CT_DIR_MAX; d++)
+			seq_printf(seq, "msg_%s_%s %llu\n", type_key[i],
+				   d ? "reply" : "orig", sum[S_MSG(i, d)]);
+	for (i = 1; i < PPTP_FIX_T_NR_VERDICTS; i++)
+		seq_printf(seq, "passed_%s %llu\n", verdict_key[i], sum[S_VERDICT(i)]);
+	for (i = PPTP_FIX_FRAME_BAD_LENGTH; i < PPTP_FIX_FRAME_NR_RESULTS; i++)
+		seq_printf(seq, "lost_%s %llu\n", frame_key[i], sum[S_FRAME(i)]);
+	for (i = 0; i < PPTP_FIX_SEG_NR_NOTES; i++)
+		seq_printf(seq, "seg_%s %llu\n", seg_key[i], sum[S_SEG(i)]);
+	for (i = 0; i < ARRAY_SIZE(totals); i++)
+		seq_printf(seq, "%s %llu\n", totals[i], sum[S_CALLS_UP + i]);
+	return 0;
+}
+
+static int __net_init pptp_fix_net_init(struct net *net)
+{
+	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
+
+	pn->stats = alloc_percpu(struct pptp_fix_stats);
+	if (!pn->stats)
+		return -ENOMEM;
+	if (!proc_create_net_single("nf_pptp_fix", 0444, net->proc_net_stat,
+				    pptp_fix_stat_show, NULL)) {
+		free_percpu(pn->stats);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void __net_exit pptp_fix_net_exit(struct net *net)
+{
+	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
+
+	remove_proc_entry("nf_pptp_fix", net->proc_net_stat);
+	free_percpu(pn->stats);
+}
+
+static struct pernet_operations pptp_fix_net_ops = {
+	.init	= pptp_fix_net_init,
+	.exit	= pptp_fix_net_exit,
+	.id	= &pptp_fix_net_id,
+	.size	= sizeof(struct pptp_fix_net),
+};
+
 static int __init nf_conntrack_pptp_fix_init(void)
 {
+	int ret;
+
+	if (!max_calls || max_calls > PPTP_FIX_MAX_CALLS) {
+		pr_err("max_calls must be 1-%d\n", PPTP_FIX_MAX_CALLS);
+		return -EINVAL;
+	}
+	if (!*name || strlen(name) >= NF_CT_HELPER_NAME_LEN) {
+		pr_err("name must be 1-%d characters\n", NF_CT_HELPER_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	strscpy(pptp_fix_helper.name, name, sizeof(pptp_fix_helper.name));
+	pptp_fix_helper.tuple.src.u.tcp.port = htons(port);
+
+	ret = register_pernet_subsys(&pptp_fix_net_ops);
+	if (ret)
+		return ret;
+	ret = nf_conntrack_helper_register(&pptp_fix_helper);
+	if (ret) {
+		if (ret == -EBUSY)
+			pr_err("a helper named \"%s\" or for tcp port %u exists (nf_conntrack_pptp loaded?): unload it, or load with name=... port=...\n",
+			       name, port);
+		unregister_pernet_subsys(&pptp_fix_net_ops);
+		return ret;
+	}
 	return 0;
 }
 
 static void __exit nf_conntrack_pptp_fix_exit(void)
 {
+	struct pptp_fix_conn *conn, *next;
+	LIST_HEAD(dead);
+
+	/* help() stops touching per-connection state ... */
+	WRITE_ONCE(pptp_fix_exiting, true);
+	synchronize_rcu();
+	/* ... so what is left is torn down here, GRE and key map included ... */
+	nf_ct_iterate_destroy(pptp_fix_unload_iter, &dead);
+	list_for_each_entry_safe(conn, next, &dead, list) {
+		struct nf_conn *ct = conn->ct;
+
+		list_del(&conn->list);
+		pptp_fix_conn_free(conn);
+		nf_ct_put(ct);
+	}
+	/* ... and the core forgets the helper and any expectation left. */
+	nf_conntrack_helper_unregister(&pptp_fix_helper);
+	if (!list_empty(&pptp_fix_conns))
+		pr_err("per-connection state left after unload\n");
+	rcu_barrier();
+	unregister_pernet_subsys(&pptp_fix_net_ops);
 }
 
 module_init(nf_conntrack_pptp_fix_init);
 module_exit(nf_conntrack_pptp_fix_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("PPTP conntrack helper that tracks every control message (protocol layers only)");
+MODULE_DESCRIPTION("PPTP conntrack helper that tracks every control message");

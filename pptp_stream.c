@@ -72,13 +72,15 @@ static void stream_restart(struct pptp_fix_stream *s, u32 seq)
 	s->reported = 0;
 }
 
-void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
-			 u32 seq, const u8 *data, u32 len)
+void pptp_fix_walk_start(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
+			 u32 seq, u32 len, const u8 *head, u32 head_len)
 {
 	u32 end = seq + len;
 
 	w->s = s;
-	w->data = data;
+	w->chunk = NULL;
+	w->chunk_off = 0;
+	w->chunk_len = 0;
 	w->len = len;
 	w->pos = len;		/* nothing to walk unless decided below */
 	w->seq = seq;
@@ -101,7 +103,7 @@ void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
 		return;
 	case PPTP_FIX_STREAM_SYNC:
 		if (seq_after(seq, s->next_seq)) {
-			if (header_at(data, len)) {
+			if (header_at(head, head_len)) {
 				stream_restart(s, seq);
 				w->note = PPTP_FIX_SEG_RESYNC;
 				w->pos = 0;
@@ -121,7 +123,7 @@ void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
 			w->note = PPTP_FIX_SEG_RETRANS;
 			return;
 		}
-		if (!seq_after(s->next_seq, seq) && header_at(data, len)) {
+		if (!seq_after(s->next_seq, seq) && header_at(head, head_len)) {
 			stream_restart(s, seq);
 			w->note = PPTP_FIX_SEG_RESYNC;
 			w->pos = 0;
@@ -130,6 +132,23 @@ void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
 		s->next_seq = end;
 		return;
 	}
+}
+EXPORT_SYMBOL_GPL(pptp_fix_walk_start);
+
+void pptp_fix_walk_chunk(struct pptp_fix_walk *w, const u8 *data, u32 off,
+			 u32 len)
+{
+	w->chunk = data;
+	w->chunk_off = off;
+	w->chunk_len = len;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_walk_chunk);
+
+void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
+			 u32 seq, const u8 *data, u32 len)
+{
+	pptp_fix_walk_start(w, s, seq, len, data, len);
+	pptp_fix_walk_chunk(w, data, 0, len);
 }
 EXPORT_SYMBOL_GPL(pptp_fix_walk_begin);
 
@@ -152,10 +171,16 @@ bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 	struct pptp_fix_stream *s = w->s;
 
 	while (w->pos < w->len) {
-		u32 avail = w->len - w->pos, want, n;
+		u32 end = w->chunk_off + w->chunk_len, avail, want, n;
+		const u8 *p;
 
 		if (s->state != PPTP_FIX_STREAM_SYNC)
 			return false;
+		/* The bytes at pos have not been handed over (yet). */
+		if (w->pos < w->chunk_off || w->pos >= end)
+			return false;
+		avail = end - w->pos;
+		p = w->chunk + (w->pos - w->chunk_off);
 
 		/*
 		 * Until the Length is known, take no more than the 10 bytes
@@ -173,7 +198,7 @@ bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 			n = want - s->got;
 			if (n > avail)
 				n = avail;
-			memcpy(s->keep + s->got, w->data + w->pos, n);
+			memcpy(s->keep + s->got, p, n);
 		} else {
 			/* The rest of the message: skipped, not copied. */
 			n = s->msg_len - s->got;

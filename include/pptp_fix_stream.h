@@ -64,27 +64,40 @@ struct pptp_fix_msg {
 
 struct pptp_fix_walk {
 	struct pptp_fix_stream *s;
-	const u8 *data;
-	u32 len;
-	u32 pos;		/* next byte of data to consume */
-	u32 seq;		/* sequence number of data[0] */
+	const u8 *chunk;	/* bytes [chunk_off, chunk_off + chunk_len) */
+	u32 chunk_off;
+	u32 chunk_len;
+	u32 len;		/* payload bytes in the segment */
+	u32 pos;		/* next segment offset to consume */
+	u32 seq;		/* sequence number of the segment's first byte */
 	u8 note;		/* enum pptp_fix_seg_note */
 	u8 error;		/* enum pptp_fix_frame_result when framing broke */
 	u32 error_seq;		/* where it broke */
 };
 
 /*
- * Starts walking a segment of @len payload bytes with sequence number @seq.
- * Decides, from the stream's state, which bytes are new (see
- * enum pptp_fix_seg_note) and changes the state only for those.
+ * Starts walking a segment of @len payload bytes with sequence number @seq,
+ * given its first @head_len bytes at @head (PPTP_FIX_HDR_LEN of them are
+ * enough).  Decides, from the stream's state, which bytes are new (see
+ * enum pptp_fix_seg_note) and changes the state only for those.  The
+ * bytes are then handed over with pptp_fix_walk_chunk(), from w->pos on.
  */
+void pptp_fix_walk_start(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
+			 u32 seq, u32 len, const u8 *head, u32 head_len);
+
+/* Hands over segment bytes [@off, @off + @len); @off must be w->pos. */
+void pptp_fix_walk_chunk(struct pptp_fix_walk *w, const u8 *data, u32 off,
+			 u32 len);
+
+/* Both of the above, for a segment whose bytes are all at @data. */
 void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
 			 u32 seq, const u8 *data, u32 len);
 
 /*
- * Finds the next message of the segment.  Returns true and fills @m, or
- * false once the segment is consumed.  When framing breaks, the stream
- * enters PPTP_FIX_STREAM_LOST, w->error says why, and the walk ends.
+ * Finds the next message in the bytes handed over.  Returns true and fills
+ * @m, or false once they are consumed.  When framing breaks, the stream
+ * enters PPTP_FIX_STREAM_LOST, w->error says why, and the walk ends
+ * (w->pos == w->len).
  */
 bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m);
 

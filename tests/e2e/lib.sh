@@ -30,3 +30,97 @@ finish() {
 	echo "$(basename "$0"): $passed passed, $failed failed"
 	[ "$failed" = 0 ]
 }
+
+# The test topology: PNS clients and a PAC server on either side of a
+# router namespace.  RFC 5737 addresses only.
+#
+#   pns1 198.51.100.2 ---- 198.51.100.1 rtr 203.0.113.1 ---- 203.0.113.2 pac
+#   (pptp + pppd)                (the helper)                    (pptpd)
+#
+# Tunnel (PPP) addresses: 192.0.2.1 on the server, 192.0.2.10+ for clients.
+PNS_IP=198.51.100.2
+RTR_IN=198.51.100.1
+RTR_OUT=203.0.113.1
+PAC_IP=203.0.113.2
+
+topo_up() {
+	PNS=pns1-$rnd
+	RTR=rtr-$rnd
+	PAC=pac-$rnd
+	local ns
+	for ns in "$PNS" "$RTR" "$PAC"; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+	done
+	ip link add veth0 netns "$PNS" type veth peer name in0 netns "$RTR"
+	ip link add veth0 netns "$PAC" type veth peer name out0 netns "$RTR"
+	ip -n "$PNS" addr add "$PNS_IP/24" dev veth0
+	ip -n "$RTR" addr add "$RTR_IN/24" dev in0
+	ip -n "$RTR" addr add "$RTR_OUT/24" dev out0
+	ip -n "$PAC" addr add "$PAC_IP/24" dev veth0
+	ip -n "$PNS" link set veth0 up
+	ip -n "$PAC" link set veth0 up
+	ip -n "$RTR" link set in0 up
+	ip -n "$RTR" link set out0 up
+	ip -n "$PNS" route add default via "$RTR_IN"
+	ip -n "$PAC" route add default via "$RTR_OUT"
+	ip netns exec "$RTR" sysctl -qw net.ipv4.ip_forward=1
+}
+
+topo_down() {
+	local ns
+	for ns in "${PNS:-}" "${RTR:-}" "${PAC:-}"; do
+		[ -n "$ns" ] || continue
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
+# The README's nft recipe for forwarded clients: assign helper @1 (default
+# "pptp") to control connections crossing the router.
+rtr_assign_nft() {
+	ip netns exec "$RTR" nft -f - <<NFT
+table inet pptp {
+	ct helper pptp-helper {
+		type "${1:-pptp}" protocol tcp
+		l3proto ip
+	}
+	chain pre {
+		type filter hook prerouting priority filter; policy accept;
+		tcp dport 1723 ct helper set "pptp-helper"
+	}
+}
+NFT
+}
+
+# pptpd in the server namespace, no authentication and no MPPE.
+pac_start_pptpd() {
+	local dir=/run/pptp-test-$rnd
+	mkdir -p "$dir" /run/pptp
+	cat >"$dir/options" <<OPT
+name pptpd
+noauth
+nobsdcomp
+nodeflate
+nodefaultroute
+OPT
+	cat >"$dir/pptpd.conf" <<CONF
+option $dir/options
+localip 192.0.2.1
+remoteip 192.0.2.10-50
+CONF
+	ip netns exec "$PAC" pptpd -c "$dir/pptpd.conf" -p "$dir/pptpd.pid"
+}
+
+# pptp-linux + pppd from client namespace @1 to the server; returns when
+# IPCP is up (pppd updetach).  Each client gets a private /run/pptp, or
+# pptp-linux would share one call manager across namespaces.
+pns_dial() {
+	local ns=$1 unit=$2
+	ip netns exec "$ns" unshare -m sh -c "
+		mount -t tmpfs tmpfs /run/pptp &&
+		exec timeout 30 pppd pty 'pptp $PAC_IP --nolaunchpppd' \
+			noauth nodefaultroute nobsdcomp nodeflate name client \
+			remotename pptpd unit $unit updetach maxfail 1 \
+			logfile /run/pptp-test-$rnd/pppd-$ns.log"
+}

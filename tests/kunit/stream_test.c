@@ -166,6 +166,36 @@ static void stream_bytewise(struct kunit *test)
 	expect_same(test, &c->ref, &seen, 1);
 }
 
+/* One segment handed over in chunks of every size finds the same messages. */
+static void stream_chunked_segment(struct kunit *test)
+{
+	struct stream_ctx *c = make_ctx(test, 77);
+	u32 size;
+
+	for (size = 1; size <= 64; size++) {
+		struct pptp_fix_stream s = {};
+		struct seen seen = {};
+		struct pptp_fix_walk w;
+		struct pptp_fix_msg m;
+
+		pptp_fix_walk_start(&w, &s, 77, c->len, c->buf, PPTP_FIX_HDR_LEN);
+		while (w.pos < w.len) {
+			u32 off = w.pos, n = min(size, w.len - off);
+
+			pptp_fix_walk_chunk(&w, c->buf + off, off, n);
+			while (pptp_fix_walk_next(&w, &m)) {
+				seen.type[seen.n] = m.ctrl_type;
+				seen.seq[seen.n] = m.seq;
+				seen.nkeep[seen.n] = m.nkeep;
+				memcpy(seen.keep[seen.n], m.keep, m.nkeep);
+				seen.n++;
+			}
+			KUNIT_ASSERT_GT(test, w.pos, off);
+		}
+		expect_same(test, &c->ref, &seen, size);
+	}
+}
+
 /* The same segment again changes nothing and reports nothing. */
 static void stream_retransmission(struct kunit *test)
 {
@@ -297,6 +327,7 @@ static struct kunit_case stream_test_cases[] = {
 	KUNIT_CASE(stream_every_type_alone),
 	KUNIT_CASE(stream_split_every_offset),
 	KUNIT_CASE(stream_bytewise),
+	KUNIT_CASE(stream_chunked_segment),
 	KUNIT_CASE(stream_retransmission),
 	KUNIT_CASE(stream_gap_resync),
 	KUNIT_CASE(stream_reorder_mid_message),
