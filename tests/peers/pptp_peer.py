@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Scripted PPTP peer (RFC 2637): a PNS or a PAC that plays one side of a
+scenario over real TCP and GRE (raw socket), with exact control of TCP
+segmentation, and asserts every Call ID field and GRE key it receives.
+
+Each side knows only its own Call ID.  It learns the peer's from the first
+field that names it, then requires every later field naming the peer to
+agree, and every field naming itself (Peer's Call ID, GRE key) to be its
+own: so the same scenario checks a plain router and a NAT router.
+
+  pptp_peer.py --role pns|pac --tcp connect|listen --addr IP [--port 1723]
+               --peer-ip IP --call-id N --scenario NAME
+
+Exit status 0 when every step and assertion passed; prints one line per
+step.  The scenarios are at the bottom of this file.
+"""
+import argparse
+import select
+import socket
+import struct
+import sys
+import time
+
+MAGIC = 0x1A2B3C4D
+# type: (name, RFC size, [(offset, 'own'|'peer')], result offset)
+TYPES = {
+    1: ("SCCRQ", 156, [], None),
+    2: ("SCCRP", 156, [], 14),
+    3: ("StopCCRQ", 16, [], None),
+    4: ("StopCCRP", 16, [], 12),
+    5: ("EchoRQ", 16, [], None),
+    6: ("EchoRP", 20, [], None),
+    7: ("OCRQ", 168, [(12, "own")], None),
+    8: ("OCRP", 32, [(12, "own"), (14, "peer")], 16),
+    9: ("ICRQ", 220, [(12, "own")], None),
+    10: ("ICRP", 24, [(12, "own"), (14, "peer")], 16),
+    11: ("ICCN", 28, [(12, "peer")], None),
+    12: ("CCRQ", 16, [(12, "own")], None),
+    13: ("CDN", 148, [(12, "own")], 14),
+    14: ("WEN", 40, [(12, "peer")], None),
+    15: ("SLI", 24, [(12, "peer")], None),
+}
+BY_NAME = {v[0]: k for k, v in TYPES.items()}
+
+
+class Fail(Exception):
+    pass
+
+
+class Peer:
+    def __init__(self, args):
+        self.role = args.role
+        self.own = args.call_id
+        self.peer = None          # learned
+        self.peer_ip = args.peer_ip
+        self.args = args
+        self.rx = b""
+        self.sock = None
+        self.gre = None
+
+    def log(self, msg):
+        print(f"peer {self.role}: {msg}", flush=True)
+
+    # TCP -------------------------------------------------------------
+    def open(self):
+        a = self.args
+        if a.tcp == "connect":
+            deadline = time.time() + 10
+            while True:
+                try:
+                    s = socket.create_connection((a.addr, a.port), timeout=5)
+                    break
+                except OSError:
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(0.1)
+        else:
+            ls = socket.socket()
+            ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            ls.bind((a.addr, a.port))
+            ls.listen(1)
+            ls.settimeout(15)
+            s, _ = ls.accept()
+            ls.close()
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.settimeout(10)
+        self.sock = s
+        self.gre = socket.socket(socket.AF_INET, socket.SOCK_RAW, 47)
+
+    def build(self, name, cid=None, result=1):
+        t = BY_NAME[name]
+        _, size, fields, roff = TYPES[t]
+        b = bytearray(size)
+        struct.pack_into("!HHIHH", b, 0, size, 1, MAGIC, t, 0)
+        for off, kind in fields:
+            v = self.own if kind == "own" else self.peer
+            if cid == "peer":       # e.g. CDN with the PNS's Call ID
+                v = self.peer
+            struct.pack_into("!H", b, off, v if v is not None else 0)
+        if roff is not None:
+            b[roff] = result
+        return bytes(b)
+
+    def send(self, data, split=None, what=""):
+        """One write per segment; split=[k, ...] cuts data at those offsets."""
+        cuts = [0] + list(split or []) + [len(data)]
+        for i in range(len(cuts) - 1):
+            self.sock.sendall(data[cuts[i]:cuts[i + 1]])
+            if i < len(cuts) - 2:
+                time.sleep(0.05)    # TCP_NODELAY: each write its own segment
+        self.log(f"sent {what}" + (f" split at {split}" if split else ""))
+
+    def recv_msg(self):
+        while True:
+            if len(self.rx) >= 2:
+                ln = struct.unpack_from("!H", self.rx)[0]
+                if len(self.rx) >= ln:
+                    m, self.rx = self.rx[:ln], self.rx[ln:]
+                    return m
+            d = self.sock.recv(4096)
+            if not d:
+                raise Fail("connection closed")
+            self.rx += d
+
+    def expect(self, name, cid="peer"):
+        m = self.recv_msg()
+        ln, mt, magic, t = struct.unpack_from("!HHIH", m)
+        if magic != MAGIC or mt != 1 or t not in TYPES:
+            raise Fail(f"bad message {m[:12].hex()}")
+        got = TYPES[t][0]
+        if got != name:
+            raise Fail(f"expected {name}, got {got}")
+        ids = []
+        for off, kind in TYPES[t][2]:
+            v = struct.unpack_from("!H", m, off)[0]
+            ids.append(v)
+            if kind == "peer" or (name == "CDN" and cid == "mine"):
+                if v != self.own:
+                    raise Fail(f"{name}: field at {off} is {v}, my Call ID is {self.own}")
+            elif self.peer is None:
+                self.peer = v
+                self.log(f"learned peer Call ID {v} from {name}")
+            elif v != self.peer:
+                raise Fail(f"{name}: field at {off} is {v}, peer's Call ID is {self.peer}")
+        self.log(f"got {name} {ids} ok")
+
+    # GRE -------------------------------------------------------------
+    def gre_send(self, n=1):
+        for i in range(n):
+            payload = b"\xff\x03\x00\x21" + bytes(20)
+            hdr = struct.pack("!HHHH", 0x2001, 0x880B, len(payload), self.peer)
+            self.gre.sendto(hdr + payload, (self.peer_ip, 0))
+        self.log(f"sent {n} GRE with key {self.peer}")
+
+    def gre_expect(self, timeout=5):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            r, _, _ = select.select([self.gre], [], [], deadline - time.time())
+            if not r:
+                break
+            pkt, src = self.gre.recvfrom(2048)
+            ihl = (pkt[0] & 0x0F) * 4
+            g = pkt[ihl:]
+            if src[0] != self.peer_ip or len(g) < 8:
+                continue
+            flags, proto, _, key = struct.unpack_from("!HHHH", g)
+            if proto != 0x880B:
+                continue
+            if key != self.own:
+                raise Fail(f"GRE key {key}, my Call ID is {self.own}")
+            self.log(f"got GRE with key {key} ok")
+            return
+        raise Fail("no GRE from the peer")
+
+    def run(self, steps):
+        self.open()
+        for step in steps:
+            op, *a = step
+            if op == "sendx":
+                self.op_send(*a[0], **a[1])
+            else:
+                getattr(self, "op_" + op)(*a)
+        self.sock.close()
+
+    # Scenario operations ---------------------------------------------
+    def op_send(self, *names, split=None, cid=None, result=1):
+        data = b"".join(self.build(n, cid=cid, result=result) for n in names)
+        self.send(data, split, "+".join(names))
+
+    def op_expect(self, name, cid="peer"):
+        self.expect(name, cid)
+
+    def op_gre(self):
+        self.gre_send()
+
+    def op_gre_expect(self):
+        self.gre_expect()
+
+    def op_sleep(self, s):
+        time.sleep(s)
+
+    def op_forget(self):
+        """A new call: a new own Call ID; the peer's is learned again."""
+        self.own = (self.own + 1) & 0xFFFF
+        self.peer = None
+        # The last call's GRE, received or not, is behind us: the clear
+        # round trip came after it.
+        self.gre.setblocking(False)
+        try:
+            while self.gre.recv(2048):
+                pass
+        except BlockingIOError:
+            pass
+        self.gre.setblocking(True)
+
+
+def start(pns_first=True):
+    """Start-Control-Connection, asked by the PNS (or by the PAC)."""
+    if pns_first:
+        return ({"pns": [("send", "SCCRQ"), ("expect", "SCCRP")],
+                 "pac": [("expect", "SCCRQ"), ("send", "SCCRP")]})
+    return ({"pns": [("expect", "SCCRQ"), ("send", "SCCRP")],
+             "pac": [("send", "SCCRQ"), ("expect", "SCCRP")]})
+
+
+def outgoing(pac_reply=("send", "OCRP")):
+    return ({"pns": [("send", "OCRQ"), ("expect", "OCRP")],
+             "pac": [("expect", "OCRQ"), pac_reply]})
+
+
+def gre_both_ways():
+    return ({"pns": [("gre",), ("gre_expect",)],
+             "pac": [("gre_expect",), ("gre",)]})
+
+
+def clear(cdn_cid=None):
+    """Call-Clear-Request, then a CDN with the PAC's (RFC) or PNS's ID."""
+    pns_sees = "mine" if cdn_cid == "peer" else "peer"
+    return ({"pns": [("send", "CCRQ"), ("expect", "CDN", pns_sees)],
+             "pac": [("expect", "CCRQ"), ("sendx", ["CDN"], {"cid": cdn_cid})]})
+
+
+def join(*parts):
+    out = {"pns": [], "pac": []}
+    for p in parts:
+        for k in out:
+            out[k] += p[k]
+    return out
+
+
+def _fix(steps):
+    # ("sendx", [names], {kw}) -> call with kwargs
+    fixed = []
+    for s in steps:
+        if s[0] == "sendx":
+            fixed.append(("sendx", s[1], s[2] if len(s) > 2 else {}))
+        else:
+            fixed.append(s)
+    return fixed
+
+
+SLI_BOTH = ({"pns": [("send", "SLI"), ("expect", "SLI"), ("expect", "WEN")],
+             "pac": [("expect", "SLI"), ("send", "SLI"), ("send", "WEN")]})
+
+SCENARIOS = {
+    # The seed's trace: outgoing call, Set-Link-Info both ways,
+    # WAN-Error-Notify, GRE both ways, clear with an RFC-style CDN.
+    "seed": join(start(), outgoing(), SLI_BOTH, gre_both_ways(), clear()),
+    # The server's Outgoing-Call-Reply and Set-Link-Info in one segment.
+    "coalesced": join(start(), outgoing(("sendx", ["OCRP", "SLI"])),
+                      {"pns": [("expect", "SLI")], "pac": []},
+                      gre_both_ways(), clear()),
+    # Set-Link-Info from the server split inside its Peer's Call ID.
+    "split": join(start(), outgoing(),
+                  {"pns": [("expect", "SLI")],
+                   "pac": [("sendx", ["SLI"], {"split": [13]})]},
+                  {"pns": [("expect", "SLI")],
+                   "pac": [("sendx", ["SLI"], {"split": [1, 9, 12, 14, 20]})]},
+                  gre_both_ways(), clear()),
+    # Some servers put the PNS's Call ID in Call-Disconnect-Notify.
+    "cdn-pns-style": join(start(), outgoing(), gre_both_ways(), clear("peer")),
+    # An incoming call: ICRQ from the PAC, ICRP, ICCN.
+    "incoming": join(start(),
+                     {"pns": [("expect", "ICRQ"), ("send", "ICRP"), ("expect", "ICCN")],
+                      "pac": [("send", "ICRQ"), ("expect", "ICRP"), ("send", "ICCN")]},
+                     SLI_BOTH, gre_both_ways(), clear()),
+    # Two calls, one after the other, on one control connection.
+    "redial": join(start(), outgoing(), gre_both_ways(), clear(),
+                   {"pns": [("forget",)], "pac": [("forget",)]},
+                   outgoing(), gre_both_ways(), clear()),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--role", choices=["pns", "pac"], required=True)
+    ap.add_argument("--tcp", choices=["connect", "listen"], required=True)
+    ap.add_argument("--addr", required=True)
+    ap.add_argument("--port", type=int, default=1723)
+    ap.add_argument("--peer-ip", required=True)
+    ap.add_argument("--call-id", type=int, required=True)
+    ap.add_argument("--scenario", choices=sorted(SCENARIOS), required=True)
+    args = ap.parse_args()
+    peer = Peer(args)
+    try:
+        peer.run(_fix(SCENARIOS[args.scenario][args.role]))
+    except (Fail, OSError) as e:
+        peer.log(f"FAILED: {e}")
+        return 1
+    peer.log("all steps passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
