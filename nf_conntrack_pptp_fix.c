@@ -330,18 +330,67 @@ static struct pptp_fix_conn *pptp_fix_conn_get(struct nf_conn *ct)
 	return conn;
 }
 
+/*
+ * Walks the TCP payload of @skb, from @dataoff on, with stream @s; each
+ * message found goes to @fn.  The payload is read in chunks through
+ * skb_header_pointer(): no copy when the skb is linear, a small stack
+ * buffer when it is not, and no read past the skb.
+ */
+void pptp_fix_walk_skb(const struct sk_buff *skb, unsigned int dataoff, u32 seq,
+		       struct pptp_fix_stream *s, struct pptp_fix_walk *w,
+		       void (*fn)(void *ctx, const struct pptp_fix_msg *m), void *ctx)
+{
+	unsigned int len = skb->len - dataoff, headlen = min(len, PPTP_FIX_HDR_LEN);
+	u8 head[PPTP_FIX_HDR_LEN], buf[PPTP_FIX_CHUNK];
+	struct pptp_fix_msg m;
+	const u8 *p;
+
+	p = skb_header_pointer(skb, dataoff, headlen, head);
+	if (!p) {
+		w->pos = 0;
+		w->len = 0;
+		w->note = PPTP_FIX_SEG_IGNORED;
+		w->error = PPTP_FIX_FRAME_OK;
+		return;
+	}
+	pptp_fix_walk_start(w, s, seq, len, p, headlen);
+	while (w->pos < w->len) {
+		unsigned int off = w->pos, n = min_t(unsigned int, w->len - off, sizeof(buf));
+
+		p = skb_header_pointer(skb, dataoff + off, n, buf);
+		if (!p)
+			break;
+		pptp_fix_walk_chunk(w, p, off, n);
+		while (pptp_fix_walk_next(w, &m))
+			fn(ctx, &m);
+		if (w->pos == off)
+			break;
+	}
+}
+EXPORT_SYMBOL_GPL(pptp_fix_walk_skb);
+
+struct help_ctx {
+	struct nf_conn *ct;
+	struct pptp_fix_conn *conn;
+	u8 dir;
+};
+
+static void help_msg(void *ctx, const struct pptp_fix_msg *m)
+{
+	struct help_ctx *h = ctx;
+
+	pptp_fix_msg(h->ct, h->conn, h->dir, m);
+}
+
 static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 			 struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
-	u8 dir = CTINFO2DIR(ctinfo), head[PPTP_FIX_HDR_LEN], _buf[PPTP_FIX_CHUNK];
-	unsigned int dataoff, datalen, headlen;
+	struct help_ctx h = { .ct = ct, .dir = CTINFO2DIR(ctinfo) };
+	struct net *net = nf_ct_net(ct);
 	const struct tcphdr *th;
 	struct tcphdr _tcph;
-	struct pptp_fix_conn *conn;
 	struct pptp_fix_walk w;
-	struct pptp_fix_msg m;
-	struct net *net = nf_ct_net(ct);
-	const u8 *p;
+	unsigned int dataoff;
 
 	/* Nothing to track before the handshake completes, or while unloading. */
 	if ((ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY) ||
@@ -354,41 +403,23 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 	dataoff = protoff + th->doff * 4;
 	if (dataoff >= skb->len)
 		return NF_ACCEPT;
-	datalen = skb->len - dataoff;
 
-	conn = pptp_fix_conn_get(ct);
-	if (!conn) {
+	h.conn = pptp_fix_conn_get(ct);
+	if (!h.conn) {
 		stat_inc(net, S_ALLOC_FAILED);
 		return NF_ACCEPT;
 	}
 
-	headlen = min_t(unsigned int, datalen, sizeof(head));
-	p = skb_header_pointer(skb, dataoff, headlen, head);
-	if (!p)
-		return NF_ACCEPT;
-
-	spin_lock_bh(&conn->lock);
-	pptp_fix_walk_start(&w, &conn->stream[dir], ntohl(th->seq), datalen, p, headlen);
+	spin_lock_bh(&h.conn->lock);
+	pptp_fix_walk_skb(skb, dataoff, ntohl(th->seq), &h.conn->stream[h.dir], &w,
+			  help_msg, &h);
 	stat_inc(net, S_SEG(w.note));
-	/* The payload in chunks: no copy at all when the skb is linear. */
-	while (w.pos < w.len) {
-		unsigned int off = w.pos, n = min_t(unsigned int, w.len - off, sizeof(_buf));
-
-		p = skb_header_pointer(skb, dataoff + off, n, _buf);
-		if (!p)
-			break;
-		pptp_fix_walk_chunk(&w, p, off, n);
-		while (pptp_fix_walk_next(&w, &m))
-			pptp_fix_msg(ct, conn, dir, &m);
-		if (w.error) {
-			stat_inc(net, S_FRAME(w.error));
-			pptp_fix_log(ct, dir, "framing lost", NULL,
-				     pptp_fix_frame_result_name(w.error));
-		}
-		if (w.pos == off)
-			break;
+	if (w.error) {
+		stat_inc(net, S_FRAME(w.error));
+		pptp_fix_log(ct, h.dir, "framing lost", NULL,
+			     pptp_fix_frame_result_name(w.error));
 	}
-	spin_unlock_bh(&conn->lock);
+	spin_unlock_bh(&h.conn->lock);
 	return NF_ACCEPT;
 }
 

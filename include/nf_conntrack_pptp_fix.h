@@ -43,4 +43,9 @@ struct nf_ct_pptp_fix_master {
 	};
 };
 
+struct sk_buff;
+void pptp_fix_walk_skb(const struct sk_buff *skb, unsigned int dataoff, u32 seq,
+		       struct pptp_fix_stream *s, struct pptp_fix_walk *w,
+		       void (*fn)(void *ctx, const struct pptp_fix_msg *m), void *ctx);
+
 #endif /* _NF_CONNTRACK_PPTP_FIX_H */

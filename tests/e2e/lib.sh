@@ -124,3 +124,46 @@ pns_dial() {
 			remotename pptpd unit $unit updetach maxfail 1 \
 			logfile /run/pptp-test-$rnd/pppd-$ns.log"
 }
+
+# run_scenario NAME PAC-TCP PNS-TCP COUNTER=VALUE...: one scenario of
+# tests/peers/pptp_peer.py (NAME@label runs it under another label) in a
+# fresh topology, the router assigning helper $HELPER (default "pptp"); then
+# the router's counters must hold each COUNTER=VALUE, show every message
+# tracked, and no GRE conntrack may be left.
+run_scenario() {
+	local name=$1 pac_tcp=$2 pns_tcp=$3 pac_addr=$PAC_IP pns_addr=$PAC_IP
+	shift 3
+	rnd=$(printf '%04x' $((RANDOM)))
+	topo_up || { fail "$name: topology"; return; }
+	rtr_assign_nft "${HELPER:-pptp}"
+	[ "$pns_tcp" = listen ] && pns_addr=$PNS_IP pac_addr=$PNS_IP
+	local peer
+	peer="$(cd "$(dirname "${BASH_SOURCE[0]}")/../peers" && pwd)/pptp_peer.py"
+	ip netns exec "$PAC" python3 "$peer" --role pac --tcp "$pac_tcp" \
+		--addr "$pac_addr" --peer-ip "$PNS_IP" --call-id 42143 \
+		--scenario "${name%%@*}" >"/run/peer-pac-$rnd" 2>&1 &
+	local pacpid=$!
+	[ "$pac_tcp" = listen ] && sleep 0.3
+	ip netns exec "$PNS" timeout 60 python3 "$peer" --role pns --tcp "$pns_tcp" \
+		--addr "$pns_addr" --peer-ip "$PAC_IP" --call-id 512 \
+		--scenario "${name%%@*}" >"/run/peer-pns-$rnd" 2>&1 &
+	local pnspid=$!
+	if wait "$pnspid" && wait "$pacpid"; then
+		pass "$name: both peers saw every Call ID and GRE key right"
+	else
+		fail "$name: peers"
+		sed 's/^/    /' "/run/peer-pns-$rnd" "/run/peer-pac-$rnd"
+	fi
+	sleep 0.2
+	local stats want
+	stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+	for want in "$@"; do
+		check "$name: counter ${want/=/ = }" grep -qx "${want/=/ }" <<<"$stats"
+	done
+	local bad
+	bad=$(grep -E '^(passed|lost)_' <<<"$stats" | grep -v ' 0$' | tr '\n' ' ')
+	check "$name: every message tracked ${bad:+($bad)}" test -z "$bad"
+	check "$name: no GRE conntrack left after the call" \
+		sh -c "! ip netns exec $RTR conntrack -L -p gre 2>/dev/null | grep -q ^gre"
+	topo_down
+}
