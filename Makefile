@@ -4,6 +4,7 @@
 #
 #   make [KDIR=...]        build the modules against a kernel build tree
 #   make install           modules_install + depmod (INSTALL_MOD_PATH/DESTDIR)
+#   make demo              the demo in the test VM (see tests/e2e/demo.sh)
 #   make check             every test: builds, style, KUnit and VM tests
 #   make kunit             KUnit suites in the UML VM on 6.1 and 6.12
 #   make style             checkpatch --strict on our sources
@@ -30,10 +31,13 @@ clean:
 check:
 	scripts/check
 
+demo:
+	scripts/demo
+
 kunit:
 	scripts/kunit
 
 style:
 	scripts/check style
 
-.PHONY: all module install clean check kunit style
+.PHONY: all module install clean check demo kunit style
