@@ -44,6 +44,7 @@
 #include "pptp_wire.c"
 #include "pptp_stream.c"
 #include "pptp_track.c"
+#include "pptp_nat.c"
 
 static char *name = "pptp";
 module_param(name, charp, 0444);

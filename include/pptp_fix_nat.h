@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PPTP Call ID translation planner: which bytes of a control message to
+ * rewrite, from the control connection's call mappings.  Pure code; see
+ * pptp_nat.c.
+ */
+#ifndef _PPTP_FIX_NAT_H
+#define _PPTP_FIX_NAT_H
+
+#include "pptp_fix_stream.h"
+
+/*
+ * One call's mapping.  The translated end is the one behind the NAT (the
+ * PNS behind masquerade, or a PAC behind a port forward); the far end
+ * sees its Call ID as @nat.
+ */
+struct pptp_fix_nat_map {
+	u16 orig;	/* the translated end's own Call ID */
+	u16 nat;	/* that ID as the far end sees it */
+	u16 far;	/* the far end's Call ID for the same call */
+	u8 far_known;
+	u8 used;
+};
+
+struct pptp_fix_rewrite {
+	u8 off;		/* of the Call ID field, from the message start */
+	u16 old;
+	u16 new;
+};
+
+enum pptp_fix_nat_dir {
+	PPTP_FIX_NAT_OUT = 0,	/* sent by the translated end */
+	PPTP_FIX_NAT_IN,	/* sent to the translated end */
+};
+
+/*
+ * Plans the rewrites of message @m travelling @dir: every Call ID field
+ * that names the translated end and whose value a mapping in @maps knows
+ * (->orig going out, ->nat coming in) gets the other value.  Returns how
+ * many rewrites it wrote to @rw (room for PPTP_FIX_MAX_CID_FIELDS); a
+ * field naming the translated end that no mapping knows counts in
+ * *@unknown.
+ */
+unsigned int pptp_fix_nat_plan(const struct pptp_fix_msg *m, enum pptp_fix_nat_dir dir,
+			       const struct pptp_fix_nat_map *maps, unsigned int nmaps,
+			       struct pptp_fix_rewrite *rw, unsigned int *unknown);
+
+/*
+ * Chooses the Call ID the far end will see for the translated end's
+ * @orig: @orig itself when @in_use says it is free, else the first free
+ * one probing from @hint, skipping 0 and 0xffff.  Returns -1 when
+ * @max_probes candidates are all taken.
+ */
+int pptp_fix_nat_choose(u16 orig, u16 hint, unsigned int max_probes,
+			bool (*in_use)(void *ctx, u16 id), void *ctx);
+
+#endif /* _PPTP_FIX_NAT_H */

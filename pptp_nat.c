@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PPTP Call ID translation planner (RFC 2637 section 2 field meanings).
+ *
+ * One mapping per call, used for every field of every message in both
+ * directions.  Which fields name the translated end follows from the wire
+ * table alone: a "Call ID" names the message's sender, a "Peer's Call ID"
+ * its receiver; so a field names the translated end when it is a Call ID
+ * going out or a Peer's Call ID coming in.  This covers Set-Link-Info in
+ * both directions and both NAT topologies (PNS behind masquerade, PAC
+ * behind a port forward) without a per-type rule.
+ *
+ * The one ambiguous field is Call-Disconnect-Notify's Call ID: the
+ * sender's (the PAC's) per RFC 2637 2.13, the PNS's in some servers.
+ * Where the table says it names the far end, it is still rewritten when
+ * its value is a translated ID the far end knows us by, and is not the
+ * far end's own ID for that call.
+ *
+ * The planner does not look at the tracker's verdict: a field that names
+ * a translated ID is rewritten whatever the state machine thinks of the
+ * message, so that every field agrees with the one mapping.
+ */
+#include "include/pptp_fix_nat.h"
+
+static const struct pptp_fix_nat_map *lookup(const struct pptp_fix_nat_map *maps,
+					     unsigned int nmaps, u16 v, bool by_nat)
+{
+	unsigned int i;
+
+	for (i = 0; i < nmaps; i++)
+		if (maps[i].used && (by_nat ? maps[i].nat : maps[i].orig) == v)
+			return &maps[i];
+	return NULL;
+}
+
+unsigned int pptp_fix_nat_plan(const struct pptp_fix_msg *m, enum pptp_fix_nat_dir dir,
+			       const struct pptp_fix_nat_map *maps, unsigned int nmaps,
+			       struct pptp_fix_rewrite *rw, unsigned int *unknown)
+{
+	const struct pptp_fix_type_info *info = m->info;
+	unsigned int i, n = 0;
+
+	*unknown = 0;
+	for (i = 0; i < PPTP_FIX_MAX_CID_FIELDS; i++) {
+		const struct pptp_fix_cid_field *f = &info->cid[i];
+		const struct pptp_fix_nat_map *map;
+		bool names_us;
+		u16 v;
+
+		if (f->kind == PPTP_FIX_CID_NONE || f->offset + 2 > m->nkeep)
+			continue;
+		v = pptp_fix_get16(m->keep + f->offset);
+		names_us = (f->kind == PPTP_FIX_CID_OWN) == (dir == PPTP_FIX_NAT_OUT);
+
+		if (names_us) {
+			map = lookup(maps, nmaps, v, dir == PPTP_FIX_NAT_IN);
+			if (!map) {
+				(*unknown)++;
+				continue;
+			}
+		} else if (info->flags & PPTP_FIX_F_CID_AMBIGUOUS) {
+			/* Only a value we translated, coming in, that is not
+			 * the far end's own ID for that call.
+			 */
+			if (dir != PPTP_FIX_NAT_IN)
+				continue;
+			map = lookup(maps, nmaps, v, true);
+			if (!map || (map->far_known && map->far == v))
+				continue;
+		} else {
+			continue;
+		}
+
+		rw[n].off = f->offset;
+		rw[n].old = v;
+		rw[n].new = dir == PPTP_FIX_NAT_OUT ? map->nat : map->orig;
+		if (rw[n].old != rw[n].new)
+			n++;
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_nat_plan);
+
+int pptp_fix_nat_choose(u16 orig, u16 hint, unsigned int max_probes,
+			bool (*in_use)(void *ctx, u16 id), void *ctx)
+{
+	unsigned int i;
+	u16 id = hint;
+
+	if (!in_use(ctx, orig))
+		return orig;
+	for (i = 0; i < max_probes; i++, id++) {
+		if (id == 0 || id == 0xffff)
+			continue;
+		if (!in_use(ctx, id))
+			return id;
+	}
+	return -1;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_nat_choose);
