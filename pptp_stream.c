@@ -166,6 +166,21 @@ static void walk_lose(struct pptp_fix_walk *w, enum pptp_fix_frame_result r)
 	w->pos = w->len;
 }
 
+bool pptp_fix_stream_partial(const struct pptp_fix_stream *s, struct pptp_fix_msg *m)
+{
+	if (s->state != PPTP_FIX_STREAM_SYNC || !s->msg_len || s->reported)
+		return false;
+	m->ctrl_type = pptp_fix_get16(s->keep + 8);
+	m->info = pptp_fix_type_info(m->ctrl_type);
+	m->length = s->msg_len;
+	m->nkeep = s->got;
+	m->keep = s->keep;
+	m->seq = s->next_seq - s->got;
+	m->seg_off = 0;
+	return true;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_stream_partial);
+
 bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 {
 	struct pptp_fix_stream *s = w->s;
@@ -187,12 +202,7 @@ bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 		 * that validate the header: no message is shorter, so bytes of
 		 * the next message are never taken into this one.
 		 */
-		if (!s->msg_len)
-			want = PPTP_FIX_HDR_LEN - 2;
-		else if (s->msg_len < PPTP_FIX_KEEP)
-			want = s->msg_len;
-		else
-			want = PPTP_FIX_KEEP;
+		want = s->msg_len ? s->need : PPTP_FIX_HDR_LEN - 2;
 
 		if (s->got < want) {
 			n = want - s->got;
@@ -219,6 +229,8 @@ bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 				return false;
 			}
 			s->msg_len = f.length;
+			if (f.info)
+				s->need = f.info->need;
 			continue;
 		}
 

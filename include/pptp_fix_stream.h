@@ -13,9 +13,8 @@
 #include "pptp_fix_wire.h"
 
 /*
- * Bytes of each message the tracker and the NAT planner need: the header
- * and every Call ID and result-code field (the last one used is
- * Outgoing-Call-Reply's and Incoming-Call-Reply's Result Code at 16).
+ * Room for the bytes of each message the tracker and the NAT planner need
+ * (the type's ->need: header, Call IDs, Result Code; 17 at most).
  */
 #define PPTP_FIX_KEEP	20
 
@@ -31,6 +30,7 @@ struct pptp_fix_stream {
 	u16 got;	/* bytes of the message in progress consumed */
 	u8 state;	/* enum pptp_fix_stream_state */
 	u8 reported;	/* the message in progress was reported */
+	u8 need;	/* its type's ->need, once known */
 	u8 keep[PPTP_FIX_KEEP];	/* its first bytes */
 };
 
@@ -46,9 +46,9 @@ enum pptp_fix_seg_note {
 };
 
 /*
- * A message whose first min(Length, PPTP_FIX_KEEP) bytes have just become
- * known.  Each message is reported once, in the segment that completes
- * those bytes; the rest of it may still be in flight.
+ * A message whose first ->need bytes (every field the tracker and the NAT
+ * use) have just become known.  Each message is reported once, in the
+ * segment that completes those bytes; the rest may still be in flight.
  */
 struct pptp_fix_msg {
 	const struct pptp_fix_type_info *info;
@@ -100,6 +100,13 @@ void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
  * (w->pos == w->len).
  */
 bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m);
+
+/*
+ * The message in progress at the end of the bytes walked so far, not yet
+ * reported, whose type is known: its first m->nkeep bytes.  For a Call ID
+ * that straddles two segments.  Returns false if there is none.
+ */
+bool pptp_fix_stream_partial(const struct pptp_fix_stream *s, struct pptp_fix_msg *m);
 
 const char *pptp_fix_seg_note_name(enum pptp_fix_seg_note n);
 

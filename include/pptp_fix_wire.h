@@ -89,6 +89,8 @@ struct pptp_fix_type_info {
 	u8 sender;		/* enum pptp_fix_role */
 	u8 flags;		/* PPTP_FIX_F_* */
 	struct pptp_fix_cid_field cid[PPTP_FIX_MAX_CID_FIELDS];
+	u8 result_off;		/* Result Code's offset; 0 = none */
+	u8 need;		/* bytes that hold every field above */
 };
 
 /* Returns the table row of @ctrl_type, or NULL if it is not 1..15. */

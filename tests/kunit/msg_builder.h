@@ -11,24 +11,6 @@
 
 #define MB_MAX	PPTP_FIX_MAX_MSG_LEN
 
-/* Result Code offset of the types that have one, else 0. */
-static inline unsigned int mb_result_off(u16 type)
-{
-	switch (type) {
-	case PPTP_FIX_SCCRP:
-		return 14;
-	case PPTP_FIX_STOPCCRP:
-		return 12;
-	case PPTP_FIX_OCRP:
-	case PPTP_FIX_ICRP:
-		return 16;
-	case PPTP_FIX_CDN:
-		return 14;
-	default:
-		return 0;
-	}
-}
-
 /*
  * Writes message @type into @buf: @own goes in the "Call ID" field, @peer
  * in the "Peer's Call ID" field, @result in the Result Code.  Returns its
@@ -55,8 +37,8 @@ static inline u16 mb_build(u8 *buf, u16 type, u16 own, u16 peer, u8 result)
 		else if (f->kind == PPTP_FIX_CID_PEER)
 			pptp_fix_put16(buf + f->offset, peer);
 	}
-	if (mb_result_off(type))
-		buf[mb_result_off(type)] = result;
+	if (info->result_off)
+		buf[info->result_off] = result;
 	return info->size;
 }
 

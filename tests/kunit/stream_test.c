@@ -108,8 +108,7 @@ static void stream_coalesced(struct kunit *test)
 	for (i = 0; i < c->nmsgs; i++) {
 		KUNIT_EXPECT_EQ(test, c->ref.type[i], c->type[i]);
 		KUNIT_EXPECT_EQ(test, c->ref.seq[i], 1000 + c->start[i]);
-		KUNIT_EXPECT_EQ(test, c->ref.nkeep[i],
-				min_t(u16, pptp_fix_type_info(c->type[i])->size, PPTP_FIX_KEEP));
+		KUNIT_EXPECT_EQ(test, c->ref.nkeep[i], (u16)pptp_fix_type_info(c->type[i])->need);
 	}
 }
 
@@ -194,6 +193,29 @@ static void stream_chunked_segment(struct kunit *test)
 		}
 		expect_same(test, &c->ref, &seen, size);
 	}
+}
+
+/* A message cut inside its Call ID: the partial view has what arrived. */
+static void stream_partial_message(struct kunit *test)
+{
+	struct stream_ctx *c = make_ctx(test, 50);
+	struct pptp_fix_stream s = {};
+	struct seen seen = {};
+	struct pptp_fix_msg m;
+
+	feed(test, &s, &seen, c, 50, 0, c->start[2] + 13);	/* SLI's byte 12 in */
+	KUNIT_ASSERT_TRUE(test, pptp_fix_stream_partial(&s, &m));
+	KUNIT_EXPECT_EQ(test, m.ctrl_type, (u16)PPTP_FIX_SLI);
+	KUNIT_EXPECT_EQ(test, m.nkeep, 13);
+	KUNIT_EXPECT_EQ(test, m.seq, 50 + c->start[2]);
+	KUNIT_EXPECT_EQ(test, m.keep[12], c->buf[c->start[2] + 12]);
+	/* Reported once complete, then no partial message is left. */
+	feed(test, &s, &seen, c, 50, c->start[2] + 13, 1);
+	KUNIT_EXPECT_EQ(test, seen.type[seen.n - 1], (u16)PPTP_FIX_SLI);
+	KUNIT_EXPECT_FALSE(test, pptp_fix_stream_partial(&s, &m));
+	/* Fewer than 10 bytes: the type is not known yet. */
+	feed(test, &s, &seen, c, 50, c->start[2] + 14, c->start[3] + 5 - c->start[2] - 14);
+	KUNIT_EXPECT_FALSE(test, pptp_fix_stream_partial(&s, &m));
 }
 
 /* The same segment again changes nothing and reports nothing. */
@@ -328,6 +350,7 @@ static struct kunit_case stream_test_cases[] = {
 	KUNIT_CASE(stream_split_every_offset),
 	KUNIT_CASE(stream_bytewise),
 	KUNIT_CASE(stream_chunked_segment),
+	KUNIT_CASE(stream_partial_message),
 	KUNIT_CASE(stream_retransmission),
 	KUNIT_CASE(stream_gap_resync),
 	KUNIT_CASE(stream_reorder_mid_message),

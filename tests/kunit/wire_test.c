@@ -8,6 +8,7 @@
 #include <linux/netfilter/nf_conntrack_pptp.h>
 
 #include "pptp_fix_wire.h"
+#include "pptp_fix_stream.h"
 
 #define MSG_BUF_LEN (PPTP_FIX_MAX_MSG_LEN + 16)
 
@@ -340,6 +341,27 @@ static void wire_flags(struct kunit *test)
 			   "invalid result");
 }
 
+/* ->need holds every field the tracker and NAT read, within the RFC size. */
+static void wire_need_covers_fields(struct kunit *test)
+{
+	u16 t;
+
+	for (t = 1; t <= PPTP_FIX_CTRL_MAX; t++) {
+		const struct pptp_fix_type_info *info = pptp_fix_type_info(t);
+		unsigned int i, want = PPTP_FIX_HDR_LEN - 2;
+
+		for (i = 0; i < PPTP_FIX_MAX_CID_FIELDS; i++)
+			if (info->cid[i].kind != PPTP_FIX_CID_NONE)
+				want = max(want, info->cid[i].offset + 2U);
+		if (info->result_off)
+			want = max(want, info->result_off + 1U);
+		KUNIT_EXPECT_EQ_MSG(test, (unsigned int)info->need, want, "%s", info->name);
+		KUNIT_EXPECT_LE(test, (unsigned int)info->need, (unsigned int)PPTP_FIX_KEEP);
+	}
+	KUNIT_EXPECT_EQ(test, pptp_fix_type_info(PPTP_FIX_OCRP)->result_off, 16);
+	KUNIT_EXPECT_EQ(test, pptp_fix_type_info(PPTP_FIX_STOPCCRP)->result_off, 12);
+}
+
 /*
  * The seed's own frames 791/798/799 (Call IDs 512 and 42143), as the PNS
  * sent them, read back field by field in network byte order.
@@ -391,6 +413,7 @@ static struct kunit_case wire_test_cases[] = {
 	KUNIT_CASE(wire_coalesced_messages),
 	KUNIT_CASE_PARAM(wire_table_matches_kernel_structs, layout_gen_params),
 	KUNIT_CASE(wire_flags),
+	KUNIT_CASE(wire_need_covers_fields),
 	KUNIT_CASE(wire_seed_frames),
 	{}
 };
