@@ -19,7 +19,10 @@
  *    entries in the helper area): further concurrent calls are tracked,
  *    but their GRE is expected without a key map entry
  *    (keymap_busy counter).  Sequential calls (redial) each get it.
- *  - NAT of Call IDs is nf_nat_pptp_fix's, not yet implemented.
+ *  - Call ID translation (with nf_nat_pptp_fix loaded) covers a PNS
+ *    behind source NAT/masquerade that opened the control connection; a
+ *    PAC behind NAT, or a NATed PAC-opened connection, is tracked but not
+ *    translated (nat_unsupported counter).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,6 +34,8 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/percpu.h>
+#include <linux/jhash.h>
+#include <linux/random.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -73,6 +78,16 @@ enum {
 	S_KEYMAP_BUSY,
 	S_EXPECT_FAILED,
 	S_ALLOC_FAILED,
+	S_NAT_FIELDS,		/* Call ID fields planned for rewriting */
+	S_NAT_BYTES,		/* bytes rewritten in packets */
+	S_NAT_UNKNOWN,		/* fields naming the translated end, no mapping */
+	S_NAT_STRADDLE,		/* a Call ID rewritten across two segments */
+	S_NAT_UNSUPPORTED,	/* NATed control connections not translated */
+	S_ID_KEPT,
+	S_ID_CHANGED,
+	S_ID_EXHAUSTED,
+	S_ID_COLLISION,		/* untranslated call with an ID in use */
+	S_MANGLE_FAILED,
 	S_NR,
 };
 
@@ -80,8 +95,17 @@ struct pptp_fix_stats {
 	u64 v[S_NR];
 };
 
+#define PPTP_FIX_ID_BUCKETS	256
+
 struct pptp_fix_net {
 	struct pptp_fix_stats __percpu *stats;
+	/*
+	 * The PNS Call IDs in use towards each PAC.  Its lock is taken when a
+	 * call's PNS ID first appears and when the call ends, never per
+	 * message; it is the only state shared between control connections.
+	 */
+	spinlock_t ids_lock;
+	struct hlist_head ids[PPTP_FIX_ID_BUCKETS];
 };
 
 /* Our helper data fits the helper area, and our pointer misses ->keymap. */
@@ -90,6 +114,9 @@ static_assert(offsetof(struct nf_ct_pptp_master, keymap) >= sizeof(void *));
 
 static unsigned int pptp_fix_net_id __read_mostly;
 static struct nf_conntrack_helper pptp_fix_helper;
+
+const struct nf_nat_pptp_fix_hook __rcu *nf_nat_pptp_fix_hook __read_mostly;
+EXPORT_SYMBOL_GPL(nf_nat_pptp_fix_hook);
 
 /* Every pptp_fix_conn, so that module unload frees what is left. */
 static LIST_HEAD(pptp_fix_conns);
@@ -147,10 +174,16 @@ static void pptp_fix_expectfn(struct nf_conn *ct, struct nf_conntrack_expect *ex
 {
 	struct nf_conntrack_tuple inv;
 	struct nf_conntrack_expect *other;
+	const struct nf_nat_pptp_fix_hook *hook;
 
 	ct->proto.gre.timeout = PPTP_FIX_GRE_TIMEOUT;
 	ct->proto.gre.stream_timeout = PPTP_FIX_GRE_STREAM_TIMEOUT;
 
+	hook = rcu_dereference(nf_nat_pptp_fix_hook);
+	if (hook && ct->master->status & IPS_NAT_MASK) {
+		hook->expectfn(ct, exp);
+		return;
+	}
 	nf_ct_invert_tuple(&inv, &exp->tuple);
 	other = nf_ct_expect_find_get(nf_ct_net(ct), nf_ct_zone(ct), &inv);
 	if (other) {
@@ -169,13 +202,26 @@ static void gre_tuple(struct nf_conntrack_tuple *t, const struct nf_conn *ct,
 	t->dst.u.gre.key = htons(dst_key);
 }
 
+/* The PNS's Call ID as it travels in conntrack direction @d. */
+static u16 pns_wire_id(const struct pptp_fix_conn *conn, int slot,
+		       const struct pptp_fix_call *c, u8 d)
+{
+	const struct pptp_fix_nat_map *map = &conn->maps[slot];
+
+	if (!map->used)
+		return c->pns_id;
+	return d == conn->nat_dir ? map->orig : map->nat;
+}
+
 /* Expect a call's GRE both ways: PNS->PAC keyed by the PAC's ID and back. */
 static void pptp_fix_gre_up(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
 {
 	const struct pptp_fix_call *c = &conn->ss.calls[slot];
 	u8 pns = conn->ss.pns_dir, pac = !pns;
 	struct nf_conntrack_expect *exp[2];
-	__be16 pns_id = htons(c->pns_id), pac_id = htons(c->pac_id);
+	__be16 pns_out = htons(pns_wire_id(conn, slot, c, pns));
+	__be16 pns_in = htons(pns_wire_id(conn, slot, c, pac));
+	__be16 pac_id = htons(c->pac_id);
 	struct net *net = nf_ct_net(ct);
 
 	exp[0] = nf_ct_expect_alloc(ct);
@@ -185,13 +231,20 @@ static void pptp_fix_gre_up(struct nf_conn *ct, struct pptp_fix_conn *conn, int 
 	nf_ct_expect_init(exp[0], NF_CT_EXPECT_CLASS_DEFAULT, nf_ct_l3num(ct),
 			  &ct->tuplehash[pns].tuple.src.u3,
 			  &ct->tuplehash[pns].tuple.dst.u3,
-			  IPPROTO_GRE, &pns_id, &pac_id);
+			  IPPROTO_GRE, &pns_out, &pac_id);
 	nf_ct_expect_init(exp[1], NF_CT_EXPECT_CLASS_DEFAULT, nf_ct_l3num(ct),
 			  &ct->tuplehash[pac].tuple.src.u3,
 			  &ct->tuplehash[pac].tuple.dst.u3,
-			  IPPROTO_GRE, &pac_id, &pns_id);
+			  IPPROTO_GRE, &pac_id, &pns_in);
 	exp[0]->expectfn = pptp_fix_expectfn;
 	exp[1]->expectfn = pptp_fix_expectfn;
+#if IS_ENABLED(CONFIG_NF_NAT)
+	/* What the NAT side maps the GRE conntrack's keys to. */
+	exp[0]->saved_proto.gre.key = pns_in;
+	exp[0]->dir = pns;
+	exp[1]->saved_proto.gre.key = pns_out;
+	exp[1]->dir = pac;
+#endif
 
 	if (nf_ct_expect_related(exp[0], 0))
 		goto fail;
@@ -263,12 +316,152 @@ static void pptp_fix_gre_down(struct nf_conn *ct, struct pptp_fix_conn *conn,
 	}
 	if (pns == PPTP_FIX_DIR_UNKNOWN)
 		return;
-	gre_tuple(&t, ct, pns, c->pns_id, c->pac_id);
+	gre_tuple(&t, ct, pns, pns_wire_id(conn, slot, c, pns), c->pac_id);
 	kill_gre(ct, &t);
-	gre_tuple(&t, ct, !pns, c->pac_id, c->pns_id);
+	gre_tuple(&t, ct, !pns, c->pac_id, pns_wire_id(conn, slot, c, !pns));
 	kill_gre(ct, &t);
 	stat_inc(nf_ct_net(ct), S_CALLS_DOWN);
 	pr_debug("ct %p call %d down: PNS %u PAC %u\n", ct, slot, c->pns_id, c->pac_id);
+}
+
+struct id_ctx {
+	struct pptp_fix_net *pn;
+	__be32 pac;
+	__be32 pns;
+};
+
+static unsigned int id_bucket(__be32 pac, __be32 pns, u16 id)
+{
+	return jhash_3words((__force u32)pac, (__force u32)pns, id, 0) % PPTP_FIX_ID_BUCKETS;
+}
+
+/* Under pn->ids_lock. */
+static bool id_in_use(void *data, u16 id)
+{
+	const struct id_ctx *x = data;
+	const struct pptp_fix_idref *ref;
+
+	hlist_for_each_entry(ref, &x->pn->ids[id_bucket(x->pac, x->pns, id)], node)
+		if (ref->id == id && ref->pac == x->pac && ref->pns == x->pns)
+			return true;
+	return false;
+}
+
+static void id_release(struct pptp_fix_net *pn, struct pptp_fix_idref *ref)
+{
+	if (!ref->linked)
+		return;
+	spin_lock_bh(&pn->ids_lock);
+	hlist_del(&ref->node);
+	spin_unlock_bh(&pn->ids_lock);
+	ref->linked = 0;
+}
+
+/*
+ * A call's PNS ID appeared: choose what the PAC will see.  Translated, the
+ * PNS's own ID is kept when no other call to this PAC through this netns
+ * uses it, else one with the same high byte is preferred (a Call ID split
+ * across two segments then needs its first byte unchanged), else any.
+ */
+static void map_new(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
+{
+	struct pptp_fix_net *pn = net_generic(nf_ct_net(ct), pptp_fix_net_id);
+	const struct pptp_fix_call *c = &conn->ss.calls[slot];
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[!conn->ss.pns_dir].tuple;
+	struct pptp_fix_idref *ref = &conn->ids[slot];
+	struct id_ctx x = { .pn = pn, .pac = t->src.u3.ip, .pns = t->dst.u3.ip };
+	bool translate = conn->nat_dir == conn->ss.pns_dir;
+	int id;
+
+	spin_lock_bh(&pn->ids_lock);
+	if (translate) {
+		id = pptp_fix_nat_choose(c->pns_id, c->pns_id & 0xff00, 256, id_in_use, &x);
+		if (id < 0)
+			id = pptp_fix_nat_choose(c->pns_id, get_random_u32() & 0xffff,
+						 0x10000, id_in_use, &x);
+	} else {
+		id = c->pns_id;
+		if (id_in_use(&x, id))
+			stat_inc(nf_ct_net(ct), S_ID_COLLISION);
+	}
+	if (id >= 0) {
+		ref->pac = x.pac;
+		ref->pns = x.pns;
+		ref->id = id;
+		hlist_add_head(&ref->node, &pn->ids[id_bucket(x.pac, x.pns, id)]);
+		ref->linked = 1;
+	}
+	spin_unlock_bh(&pn->ids_lock);
+
+	if (id < 0) {
+		stat_inc(nf_ct_net(ct), S_ID_EXHAUSTED);
+		pptp_fix_log(ct, conn->ss.pns_dir, "new call", NULL, "no free Call ID");
+		return;
+	}
+	if (translate)
+		stat_inc(nf_ct_net(ct), id == c->pns_id ? S_ID_KEPT : S_ID_CHANGED);
+	conn->maps[slot].orig = c->pns_id;
+	conn->maps[slot].nat = id;
+	conn->maps[slot].used = 1;
+	pr_debug("ct %p call %d: PNS Call ID %u is %u at the PAC\n", ct, slot, c->pns_id, id);
+}
+
+/* Mappings follow the calls: one per call whose PNS ID is known. */
+static void maps_sync(struct nf_conn *ct, struct pptp_fix_conn *conn)
+{
+	struct pptp_fix_net *pn = net_generic(nf_ct_net(ct), pptp_fix_net_id);
+	unsigned int i;
+
+	for (i = 0; i < conn->ss.max_calls; i++) {
+		const struct pptp_fix_call *c = &conn->ss.calls[i];
+		struct pptp_fix_nat_map *map = &conn->maps[i];
+
+		if (c->state == PPTP_FIX_CALL_FREE) {
+			id_release(pn, &conn->ids[i]);
+			memset(map, 0, sizeof(*map));
+			continue;
+		}
+		if (!map->used && c->state != PPTP_FIX_CALL_IN_REQ &&
+		    conn->ss.pns_dir != PPTP_FIX_DIR_UNKNOWN)
+			map_new(ct, conn, i);
+		if (map->used && c->state != PPTP_FIX_CALL_OUT_REQ) {
+			map->far = c->pac_id;
+			map->far_known = 1;
+		}
+	}
+}
+
+/* Remembers a byte rewrite at @seq; the same position is overwritten. */
+static void log_byte(struct pptp_fix_conn *conn, u8 dir, u32 seq, u8 old, u8 new)
+{
+	struct pptp_fix_rwbyte *e = conn->log[dir];
+	unsigned int i;
+
+	for (i = 0; i < PPTP_FIX_RWLOG; i++)
+		if (e[i].used && e[i].seq == seq)
+			break;
+	if (i == PPTP_FIX_RWLOG) {
+		i = conn->log_next[dir];
+		conn->log_next[dir] = (i + 1) % PPTP_FIX_RWLOG;
+	}
+	e[i].seq = seq;
+	e[i].old = old;
+	e[i].new = new;
+	e[i].used = 1;
+}
+
+static void log_rewrites(struct pptp_fix_conn *conn, u8 dir, u32 seq,
+			 const struct pptp_fix_rewrite *rw, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if ((rw[i].old >> 8) != (rw[i].new >> 8))
+			log_byte(conn, dir, seq + rw[i].off, rw[i].old >> 8, rw[i].new >> 8);
+		if ((rw[i].old & 0xff) != (rw[i].new & 0xff))
+			log_byte(conn, dir, seq + rw[i].off + 1, rw[i].old & 0xff,
+				 rw[i].new & 0xff);
+	}
 }
 
 static void apply_out(struct nf_conn *ct, struct pptp_fix_conn *conn,
@@ -279,28 +472,132 @@ static void apply_out(struct nf_conn *ct, struct pptp_fix_conn *conn,
 	for (i = 0; i < PPTP_FIX_MAX_CALLS; i++)
 		if (out->down & BIT(i))
 			pptp_fix_gre_down(ct, conn, i, &out->gone[i]);
+	maps_sync(ct, conn);
 	for (i = 0; i < PPTP_FIX_MAX_CALLS; i++)
 		if (out->up & BIT(i))
 			pptp_fix_gre_up(ct, conn, i);
 }
 
-static void pptp_fix_msg(struct nf_conn *ct, struct pptp_fix_conn *conn, u8 dir,
-			 const struct pptp_fix_msg *m)
+struct help_ctx {
+	struct nf_conn *ct;
+	struct pptp_fix_conn *conn;
+	const struct nf_nat_pptp_fix_hook *hook;	/* NULL: no NAT module */
+	u8 dir;
+};
+
+/* Call IDs are translated: NAT module there, PNS behind source NAT. */
+static bool nat_on(const struct help_ctx *h)
 {
+	return h->hook && h->conn->nat_dir != PPTP_FIX_DIR_UNKNOWN &&
+	       h->conn->ss.pns_dir == h->conn->nat_dir;
+}
+
+static void nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
+		     enum pptp_fix_nat_dir ndir, u8 *tkeep)
+{
+	struct pptp_fix_conn *conn = h->conn;
+	struct pptp_fix_rewrite rw[PPTP_FIX_MAX_CID_FIELDS];
+	struct net *net = nf_ct_net(h->ct);
+	unsigned int i, n, unknown;
+
+	n = pptp_fix_nat_plan(m, ndir, conn->maps, conn->ss.max_calls, rw, &unknown);
+	for (i = 0; i < n; i++) {
+		stat_inc(net, S_NAT_FIELDS);
+		pr_debug("ct %p %s at %u: Call ID %u -> %u\n", h->ct,
+			 pptp_fix_type_name(m->ctrl_type), rw[i].off, rw[i].old, rw[i].new);
+		if (tkeep)
+			pptp_fix_put16(tkeep + rw[i].off, rw[i].new);
+	}
+	log_rewrites(conn, h->dir, m->seq, rw, n);
+	if (unknown) {
+		stat_inc(net, S_NAT_UNKNOWN);
+		pptp_fix_log(h->ct, h->dir, "passed", m, "Call ID without a mapping");
+	}
+}
+
+/*
+ * One message.  Coming in to a translated PNS, its fields are planned
+ * first and tracked as the PNS will see them; going out, planned after
+ * tracking, which may have created the call's mapping.  Either way every
+ * field naming a translated ID is rewritten, whatever the tracker said.
+ */
+static void pptp_fix_msg(struct help_ctx *h, const struct pptp_fix_msg *m)
+{
+	struct nf_conn *ct = h->ct;
+	struct pptp_fix_conn *conn = h->conn;
 	struct net *net = nf_ct_net(ct);
 	struct pptp_fix_track_out out;
+	struct pptp_fix_msg tm = *m;
+	u8 tkeep[PPTP_FIX_KEEP];
 	enum pptp_fix_tverdict v;
+	u8 dir = h->dir;
 
 	stat_inc(net, S_MSG(m->ctrl_type, dir));
-	v = pptp_fix_track(&conn->ss, dir, m, &out);
+	if (nat_on(h) && dir != conn->nat_dir) {
+		memcpy(tkeep, m->keep, m->nkeep);
+		nat_plan(h, m, PPTP_FIX_NAT_IN, tkeep);
+		tm.keep = tkeep;
+	}
+	v = pptp_fix_track(&conn->ss, dir, &tm, &out);
 	stat_inc(net, S_VERDICT(v));
 	pr_debug("ct %p dir %u %s: %s\n", ct, dir, pptp_fix_type_name(m->ctrl_type),
 		 pptp_fix_tverdict_name(v));
-	if (v != PPTP_FIX_T_OK) {
+	if (v == PPTP_FIX_T_OK)
+		apply_out(ct, conn, &out);
+	else
 		pptp_fix_log(ct, dir, "passed", m, pptp_fix_tverdict_name(v));
+	if (nat_on(h) && dir == conn->nat_dir)
+		nat_plan(h, m, PPTP_FIX_NAT_OUT, NULL);
+}
+
+/*
+ * The segment ends inside a message: a Call ID field complete in it, or
+ * whose first byte is its last, must be rewritten now, before the rest
+ * of the message arrives.
+ */
+static void nat_partial(struct help_ctx *h)
+{
+	struct pptp_fix_conn *conn = h->conn;
+	enum pptp_fix_nat_dir ndir = h->dir == conn->nat_dir ? PPTP_FIX_NAT_OUT : PPTP_FIX_NAT_IN;
+	struct pptp_fix_rewrite rw;
+	struct pptp_fix_msg pm;
+
+	if (!pptp_fix_stream_partial(&conn->stream[h->dir], &pm) || !pm.info)
 		return;
+	nat_plan(h, &pm, ndir, NULL);
+	if (pptp_fix_nat_plan_straddle(&pm, ndir, conn->maps, conn->ss.max_calls, &rw)) {
+		stat_inc(nf_ct_net(h->ct), S_NAT_STRADDLE);
+		log_rewrites(conn, h->dir, pm.seq, &rw, 1);
 	}
-	apply_out(ct, conn, &out);
+}
+
+/*
+ * Writes every remembered rewrite that falls in this segment, where the
+ * byte still holds its old value: new segments, retransmissions and the
+ * second half of a split Call ID alike.
+ */
+static void apply_log(struct help_ctx *h, struct sk_buff *skb, enum ip_conntrack_info ctinfo,
+		      unsigned int protoff, unsigned int dataoff, u32 seq)
+{
+	const struct pptp_fix_rwbyte *e = h->conn->log[h->dir];
+	struct net *net = nf_ct_net(h->ct);
+	unsigned int i, len = skb->len - dataoff;
+
+	for (i = 0; i < PPTP_FIX_RWLOG; i++) {
+		u32 off = e[i].seq - seq;
+		const u8 *p;
+		u8 b;
+
+		if (!e[i].used || off >= len)
+			continue;
+		p = skb_header_pointer(skb, dataoff + off, 1, &b);
+		if (!p || *p != e[i].old)
+			continue;
+		if (h->hook->mangle(skb, h->ct, ctinfo, protoff, off, &e[i].new, 1))
+			stat_inc(net, S_NAT_BYTES);
+		else
+			stat_inc(net, S_MANGLE_FAILED);
+	}
 }
 
 static struct pptp_fix_conn *pptp_fix_conn_get(struct nf_conn *ct)
@@ -317,6 +614,12 @@ static struct pptp_fix_conn *pptp_fix_conn_get(struct nf_conn *ct)
 	spin_lock_init(&conn->lock);
 	conn->keymap_slot = -1;
 	conn->ct = ct;
+	/* The NAT set up by the first packet says which end is translated. */
+	conn->nat_dir = PPTP_FIX_DIR_UNKNOWN;
+	if (ct->status & IPS_SRC_NAT)
+		conn->nat_dir = IP_CT_DIR_ORIGINAL;
+	else if (ct->status & IPS_DST_NAT)
+		stat_inc(nf_ct_net(ct), S_NAT_UNSUPPORTED);
 	pptp_fix_session_init(&conn->ss, max_calls);
 
 	/* Both directions may race to the first payload. */
@@ -370,17 +673,9 @@ void pptp_fix_walk_skb(const struct sk_buff *skb, unsigned int dataoff, u32 seq,
 }
 EXPORT_SYMBOL_GPL(pptp_fix_walk_skb);
 
-struct help_ctx {
-	struct nf_conn *ct;
-	struct pptp_fix_conn *conn;
-	u8 dir;
-};
-
 static void help_msg(void *ctx, const struct pptp_fix_msg *m)
 {
-	struct help_ctx *h = ctx;
-
-	pptp_fix_msg(h->ct, h->conn, h->dir, m);
+	pptp_fix_msg(ctx, m);
 }
 
 static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
@@ -411,6 +706,8 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 		return NF_ACCEPT;
 	}
 
+	h.hook = rcu_dereference(nf_nat_pptp_fix_hook);
+
 	spin_lock_bh(&h.conn->lock);
 	pptp_fix_walk_skb(skb, dataoff, ntohl(th->seq), &h.conn->stream[h.dir], &w,
 			  help_msg, &h);
@@ -419,6 +716,10 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 		stat_inc(net, S_FRAME(w.error));
 		pptp_fix_log(ct, h.dir, "framing lost", NULL,
 			     pptp_fix_frame_result_name(w.error));
+	}
+	if (nat_on(&h)) {
+		nat_partial(&h);
+		apply_log(&h, skb, ctinfo, protoff, dataoff, ntohl(th->seq));
 	}
 	spin_unlock_bh(&h.conn->lock);
 	return NF_ACCEPT;
@@ -507,6 +808,9 @@ static int pptp_fix_stat_show(struct seq_file *seq, void *v)
 	struct pptp_fix_net *pn = net_generic(seq_file_single_net(seq), pptp_fix_net_id);
 	static const char *const totals[] = {
 		"calls_up", "calls_down", "keymap_busy", "expect_failed", "alloc_failed",
+		"nat_fields", "nat_bytes", "nat_unknown", "nat_straddle",
+		"nat_unsupported", "id_kept", "id_changed", "id_exhausted",
+		"id_collision", "mangle_failed",
 	};
 	u64 sum[S_NR] = {};
 	unsigned int i, d, cpu;
@@ -537,6 +841,7 @@ static int __net_init pptp_fix_net_init(struct net *net)
 	pn->stats = alloc_percpu(struct pptp_fix_stats);
 	if (!pn->stats)
 		return -ENOMEM;
+	spin_lock_init(&pn->ids_lock);
 	if (!proc_create_net_single("nf_pptp_fix", 0444, net->proc_net_stat,
 				    pptp_fix_stat_show, NULL)) {
 		free_percpu(pn->stats);

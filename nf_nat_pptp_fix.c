@@ -3,23 +3,117 @@
  * nf_nat_pptp_fix - PPTP (RFC 2637) NAT helper: one Call ID mapping per
  * call, applied to every Call ID field and to the GRE keys.
  *
- * Limitations: not implemented yet; loading this module translates nothing.
+ * nf_conntrack_pptp_fix decides everything (which bytes of which segment,
+ * which Call ID each call gets); this module is its link to the NAT core,
+ * reached only through the nf_nat_pptp_fix_hook pointer: it rewrites
+ * payload bytes (same length, so no sequence adjustment; the NAT core
+ * fixes the TCP checksum) and sets up the NAT of each call's GRE
+ * conntrack so that its keys follow the mapping.
+ *
+ * Limitations: the translated end must be the PNS behind source NAT that
+ * opened the control connection (masquerade, the common case); a PAC
+ * behind a port forward is tracked but not translated.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/skbuff.h>
+#include <net/netfilter/nf_nat.h>
+#include <net/netfilter/nf_nat_helper.h>
+#include <net/netfilter/nf_conntrack_zones.h>
+
+#include "nf_conntrack_pptp_fix.h"
+
+static bool pptp_fix_nat_mangle(struct sk_buff *skb, struct nf_conn *ct,
+				enum ip_conntrack_info ctinfo, unsigned int protoff,
+				unsigned int off, const u8 *bytes, unsigned int len)
+{
+	return nf_nat_mangle_tcp_packet(skb, ct, ctinfo, protoff, off, len,
+					(const char *)bytes, len);
+}
+
+/*
+ * A GRE conntrack made from one of a call's two expectations (@exp; its
+ * ->dir is the control connection's direction it goes in, its
+ * ->saved_proto the PNS's Call ID as the other side of the NAT sees it).
+ * Remove the other expectation, then translate addresses like the
+ * control connection and the PNS's key between its two values.
+ */
+static void pptp_fix_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
+{
+	const struct nf_conn *master = ct->master;
+	struct nf_conntrack_tuple t = {};
+	struct nf_conntrack_expect *other;
+	struct nf_nat_range2 range = {};
+	u8 odir = !exp->dir;
+
+	if (WARN_ON_ONCE(ct->status & IPS_NAT_DONE_MASK))
+		return;
+
+	/*
+	 * The other direction's expectation: the PAC's key stays, the PNS's
+	 * is the other of its two values.
+	 */
+	t.src.l3num = AF_INET;
+	t.dst.protonum = IPPROTO_GRE;
+	t.src.u3 = master->tuplehash[odir].tuple.src.u3;
+	t.dst.u3 = master->tuplehash[odir].tuple.dst.u3;
+	if (exp->dir == IP_CT_DIR_ORIGINAL) {
+		t.src.u.gre.key = exp->tuple.dst.u.gre.key;
+		t.dst.u.gre.key = exp->saved_proto.gre.key;
+	} else {
+		t.src.u.gre.key = exp->saved_proto.gre.key;
+		t.dst.u.gre.key = exp->tuple.src.u.gre.key;
+	}
+	other = nf_ct_expect_find_get(nf_ct_net(ct), nf_ct_zone(ct), &t);
+	if (other) {
+		nf_ct_unexpect_related(other);
+		nf_ct_expect_put(other);
+	}
+
+	/* Source: where the master sends to, with the PNS's outside key. */
+	range.flags = NF_NAT_RANGE_MAP_IPS;
+	range.min_addr = master->tuplehash[odir].tuple.dst.u3;
+	range.max_addr = range.min_addr;
+	if (exp->dir == IP_CT_DIR_ORIGINAL) {
+		range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+		range.min_proto = exp->saved_proto;
+		range.max_proto = exp->saved_proto;
+	}
+	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
+
+	/* Destination: where it is expected, with the PNS's own key. */
+	range.flags = NF_NAT_RANGE_MAP_IPS;
+	range.min_addr = master->tuplehash[odir].tuple.src.u3;
+	range.max_addr = range.min_addr;
+	if (exp->dir == IP_CT_DIR_REPLY) {
+		range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+		range.min_proto = exp->saved_proto;
+		range.max_proto = exp->saved_proto;
+	}
+	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+}
+
+static const struct nf_nat_pptp_fix_hook pptp_fix_nat_hook = {
+	.mangle		= pptp_fix_nat_mangle,
+	.expectfn	= pptp_fix_nat_expected,
+};
 
 static int __init nf_nat_pptp_fix_init(void)
 {
+	WARN_ON(rcu_access_pointer(nf_nat_pptp_fix_hook));
+	RCU_INIT_POINTER(nf_nat_pptp_fix_hook, &pptp_fix_nat_hook);
 	return 0;
 }
 
 static void __exit nf_nat_pptp_fix_exit(void)
 {
+	RCU_INIT_POINTER(nf_nat_pptp_fix_hook, NULL);
+	synchronize_rcu();
 }
 
 module_init(nf_nat_pptp_fix_init);
 module_exit(nf_nat_pptp_fix_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("PPTP NAT helper with consistent Call ID translation (not implemented yet)");
+MODULE_DESCRIPTION("PPTP NAT helper with consistent Call ID translation");

@@ -22,6 +22,15 @@
  */
 #include "include/pptp_fix_nat.h"
 
+/* A Call ID going out or a Peer's Call ID coming in names us. */
+static bool names_translated(const struct pptp_fix_cid_field *f, enum pptp_fix_nat_dir dir)
+{
+	bool own = f->kind == PPTP_FIX_CID_OWN;
+	bool out = dir == PPTP_FIX_NAT_OUT;
+
+	return own == out;
+}
+
 static const struct pptp_fix_nat_map *lookup(const struct pptp_fix_nat_map *maps,
 					     unsigned int nmaps, u16 v, bool by_nat)
 {
@@ -44,15 +53,13 @@ unsigned int pptp_fix_nat_plan(const struct pptp_fix_msg *m, enum pptp_fix_nat_d
 	for (i = 0; i < PPTP_FIX_MAX_CID_FIELDS; i++) {
 		const struct pptp_fix_cid_field *f = &info->cid[i];
 		const struct pptp_fix_nat_map *map;
-		bool names_us;
 		u16 v;
 
 		if (f->kind == PPTP_FIX_CID_NONE || f->offset + 2 > m->nkeep)
 			continue;
 		v = pptp_fix_get16(m->keep + f->offset);
-		names_us = (f->kind == PPTP_FIX_CID_OWN) == (dir == PPTP_FIX_NAT_OUT);
 
-		if (names_us) {
+		if (names_translated(f, dir)) {
 			map = lookup(maps, nmaps, v, dir == PPTP_FIX_NAT_IN);
 			if (!map) {
 				(*unknown)++;
@@ -98,3 +105,40 @@ int pptp_fix_nat_choose(u16 orig, u16 hint, unsigned int max_probes,
 	return -1;
 }
 EXPORT_SYMBOL_GPL(pptp_fix_nat_choose);
+
+unsigned int pptp_fix_nat_plan_straddle(const struct pptp_fix_msg *m,
+					enum pptp_fix_nat_dir dir,
+					const struct pptp_fix_nat_map *maps,
+					unsigned int nmaps, struct pptp_fix_rewrite *rw)
+{
+	const struct pptp_fix_type_info *info = m->info;
+	unsigned int i, j, found;
+
+	for (i = 0; i < PPTP_FIX_MAX_CID_FIELDS; i++) {
+		const struct pptp_fix_cid_field *f = &info->cid[i];
+		const struct pptp_fix_nat_map *hit = NULL;
+		u8 first;
+
+		if (f->kind == PPTP_FIX_CID_NONE || f->offset + 1 != m->nkeep)
+			continue;
+		if (!names_translated(f, dir))
+			continue;
+		first = m->keep[f->offset];
+		for (j = 0, found = 0; j < nmaps; j++) {
+			u16 v = dir == PPTP_FIX_NAT_OUT ? maps[j].orig : maps[j].nat;
+
+			if (maps[j].used && v >> 8 == first) {
+				hit = &maps[j];
+				found++;
+			}
+		}
+		if (found != 1)
+			return 0;
+		rw->off = f->offset;
+		rw->old = dir == PPTP_FIX_NAT_OUT ? hit->orig : hit->nat;
+		rw->new = dir == PPTP_FIX_NAT_OUT ? hit->nat : hit->orig;
+		return rw->old != rw->new;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_nat_plan_straddle);

@@ -12,6 +12,32 @@
 #include <net/netfilter/nf_conntrack_expect.h>
 
 #include "pptp_fix_track.h"
+#include "pptp_fix_nat.h"
+
+/* Byte rewrites remembered per direction, for retransmissions and for a
+ * Call ID whose second byte comes in the next segment.
+ */
+#define PPTP_FIX_RWLOG	16
+
+struct pptp_fix_rwbyte {
+	u32 seq;
+	u8 old;
+	u8 new;
+	u8 used;
+};
+
+/*
+ * A PNS Call ID in use towards a PAC, as the PAC sees it: the per-netns
+ * table of these keeps translated IDs unique, also against calls that
+ * are not translated (a client on the router itself).
+ */
+struct pptp_fix_idref {
+	struct hlist_node node;
+	__be32 pac;		/* the PAC's address */
+	__be32 pns;		/* the PNS's address as the PAC sees it */
+	u16 id;
+	u8 linked;
+};
 
 /* Per control connection, allocated on its first payload. */
 struct pptp_fix_conn {
@@ -27,7 +53,32 @@ struct pptp_fix_conn {
 	struct rcu_head rcu;
 	struct pptp_fix_stream stream[IP_CT_DIR_MAX];
 	struct pptp_fix_session ss;
+	/*
+	 * NAT, for a PNS behind source NAT: the direction it sends in, or
+	 * PPTP_FIX_DIR_UNKNOWN; one mapping and one ID reference per call
+	 * slot; the byte rewrites of each direction.
+	 */
+	u8 nat_dir;
+	u8 log_next[IP_CT_DIR_MAX];
+	struct pptp_fix_nat_map maps[PPTP_FIX_MAX_CALLS];
+	struct pptp_fix_idref ids[PPTP_FIX_MAX_CALLS];
+	struct pptp_fix_rwbyte log[IP_CT_DIR_MAX][PPTP_FIX_RWLOG];
 };
+
+/*
+ * What nf_nat_pptp_fix gives the conntrack helper: it alone links against
+ * the NAT core.
+ */
+struct nf_nat_pptp_fix_hook {
+	/* Replace @len payload bytes at @off (from the TCP payload start). */
+	bool (*mangle)(struct sk_buff *skb, struct nf_conn *ct,
+		       enum ip_conntrack_info ctinfo, unsigned int protoff,
+		       unsigned int off, const u8 *bytes, unsigned int len);
+	/* NAT for a GRE conntrack made from one of our expectations. */
+	void (*expectfn)(struct nf_conn *ct, struct nf_conntrack_expect *exp);
+};
+
+extern const struct nf_nat_pptp_fix_hook __rcu *nf_nat_pptp_fix_hook;
 
 /*
  * The helper area of a control conntrack.  nf_ct_gre_keymap_add() and

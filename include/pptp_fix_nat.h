@@ -46,6 +46,18 @@ unsigned int pptp_fix_nat_plan(const struct pptp_fix_msg *m, enum pptp_fix_nat_d
 			       struct pptp_fix_rewrite *rw, unsigned int *unknown);
 
 /*
+ * For a message known up to m->nkeep bytes whose last known byte is the
+ * first of a Call ID field naming the translated end: plans that field's
+ * rewrite if exactly one mapping's value starts with that byte.  Returns
+ * 1 with the whole old and new values in @rw (the first byte can be
+ * rewritten now; the second only if it turns out to match), else 0.
+ */
+unsigned int pptp_fix_nat_plan_straddle(const struct pptp_fix_msg *m,
+					enum pptp_fix_nat_dir dir,
+					const struct pptp_fix_nat_map *maps,
+					unsigned int nmaps, struct pptp_fix_rewrite *rw);
+
+/*
  * Chooses the Call ID the far end will see for the translated end's
  * @orig: @orig itself when @in_use says it is free, else the first free
  * one probing from @hint, skipping 0 and 0xffff.  Returns -1 when

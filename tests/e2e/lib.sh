@@ -65,11 +65,40 @@ topo_up() {
 	ip -n "$PNS" route add default via "$RTR_IN"
 	ip -n "$PAC" route add default via "$RTR_OUT"
 	ip netns exec "$RTR" sysctl -qw net.ipv4.ip_forward=1
+	[ -z "${NAT:-}" ] || rtr_masquerade
+}
+
+# A second client on a link of its own: pns2 192.0.2.130 -- 192.0.2.129 rtr
+# (192.0.2.128/25; the tunnel addresses stay below .128).
+PNS2_IP=192.0.2.130
+topo_add_pns2() {
+	PNS2=pns2-$rnd
+	ip netns add "$PNS2" || return 1
+	ip -n "$PNS2" link set lo up
+	ip link add veth0 netns "$PNS2" type veth peer name in1 netns "$RTR"
+	ip -n "$PNS2" addr add "$PNS2_IP/25" dev veth0
+	ip -n "$RTR" addr add 192.0.2.129/25 dev in1
+	ip -n "$PNS2" link set veth0 up
+	ip -n "$RTR" link set in1 up
+	ip -n "$PNS2" route add default via 192.0.2.129
+}
+
+# The router masquerades everything leaving towards the PAC: the PNS
+# behind it is seen as $RTR_OUT, as behind a home router.
+rtr_masquerade() {
+	ip netns exec "$RTR" nft -f - <<NFT
+table ip nat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "out0" masquerade
+	}
+}
+NFT
 }
 
 topo_down() {
 	local ns
-	for ns in "${PNS:-}" "${RTR:-}" "${PAC:-}"; do
+	for ns in "${PNS:-}" "${PNS2:-}" "${RTR:-}" "${PAC:-}"; do
 		[ -n "$ns" ] || continue
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
@@ -139,8 +168,11 @@ run_scenario() {
 	[ "$pns_tcp" = listen ] && pns_addr=$PNS_IP pac_addr=$PNS_IP
 	local peer
 	peer="$(cd "$(dirname "${BASH_SOURCE[0]}")/../peers" && pwd)/pptp_peer.py"
+	# Behind NAT, the PNS's GRE reaches the PAC from the router.
+	local pns_seen=$PNS_IP
+	[ -n "${NAT:-}" ] && pns_seen=$RTR_OUT
 	ip netns exec "$PAC" python3 "$peer" --role pac --tcp "$pac_tcp" \
-		--addr "$pac_addr" --peer-ip "$PNS_IP" --call-id 42143 \
+		--addr "$pac_addr" --peer-ip "$pns_seen" --call-id 42143 \
 		--scenario "${name%%@*}" >"/run/peer-pac-$rnd" 2>&1 &
 	local pacpid=$!
 	[ "$pac_tcp" = listen ] && sleep 0.3
@@ -166,4 +198,30 @@ run_scenario() {
 	check "$name: no GRE conntrack left after the call" \
 		sh -c "! ip netns exec $RTR conntrack -L -p gre 2>/dev/null | grep -q ^gre"
 	topo_down
+}
+
+# run_pair SCENARIO: through a masquerading router, client 1 holds a call
+# with Call ID 512 (scenario seed-held) while client 2, also Call ID 512,
+# plays SCENARIO against the same PAC: the router must give client 2's
+# call another ID and translate it in every field and GRE key.  Returns 0
+# when all three peers passed; their logs are in /run/pair-*-$rnd.
+run_pair() {
+	local sc=$1 peer pacpid p1 rc=0
+	peer="$(cd "$(dirname "${BASH_SOURCE[0]}")/../peers" && pwd)/pptp_peer.py"
+	ip netns exec "$PAC" python3 "$peer" --role pac --tcp listen --addr "$PAC_IP" \
+		--peer-ip "$RTR_OUT" --call-id 42143 --clients 2 \
+		--scenario "seed-held,$sc" >"/run/pair-pac-$rnd" 2>&1 &
+	pacpid=$!
+	sleep 0.3
+	ip netns exec "$PNS" timeout 60 python3 "$peer" --role pns --tcp connect \
+		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
+		--scenario seed-held >"/run/pair-pns1-$rnd" 2>&1 &
+	p1=$!
+	sleep 0.7
+	ip netns exec "$PNS2" timeout 60 python3 "$peer" --role pns --tcp connect \
+		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
+		--scenario "$sc" >"/run/pair-pns2-$rnd" 2>&1 || rc=1
+	wait "$p1" || rc=1
+	wait "$pacpid" || rc=1
+	return $rc
 }

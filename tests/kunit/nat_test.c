@@ -158,6 +158,50 @@ static void nat_plan_kept_id(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, unknown, 1U);
 }
 
+/*
+ * A segment ends after the first byte of a Call ID: planned when exactly
+ * one mapping starts with that byte, never on a guess.
+ */
+static void nat_plan_straddle(struct kunit *test)
+{
+	static const struct pptp_fix_nat_map maps[] = {
+		{ .orig = 512, .nat = 6690, .used = 1 },	/* 0x0200 / 0x1a22 */
+		{ .orig = 7000, .nat = 6700, .used = 1 },	/* 0x1b58 / 0x1a2c */
+		{ .orig = 513, .nat = 9000, .used = 1 },	/* 0x0201 / 0x2328 */
+	};
+	struct pptp_fix_rewrite rw;
+	struct pptp_fix_msg m = {};
+	u8 *buf = kunit_kzalloc(test, MB_MAX, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	m.length = mb_build(buf, PPTP_FIX_SLI, 0, 9000, 1);
+	m.ctrl_type = PPTP_FIX_SLI;
+	m.info = pptp_fix_type_info(PPTP_FIX_SLI);
+	m.keep = buf;
+	m.nkeep = 13;	/* byte 12 in, byte 13 not yet */
+	/* 0x23: only 9000 starts so. */
+	KUNIT_ASSERT_EQ(test, pptp_fix_nat_plan_straddle(&m, PPTP_FIX_NAT_IN, maps, 3, &rw), 1U);
+	KUNIT_EXPECT_EQ(test, rw.off, 12);
+	KUNIT_EXPECT_EQ(test, rw.old, 9000);
+	KUNIT_EXPECT_EQ(test, rw.new, 513);
+	/* 0x1a: 6690 and 6700 both start so: no guess. */
+	buf[12] = 0x1a;
+	KUNIT_EXPECT_EQ(test, pptp_fix_nat_plan_straddle(&m, PPTP_FIX_NAT_IN, maps, 3, &rw), 0U);
+	/* Going out, the same SLI names the far end: nothing. */
+	buf[12] = 0x02;
+	KUNIT_EXPECT_EQ(test, pptp_fix_nat_plan_straddle(&m, PPTP_FIX_NAT_OUT, maps, 3, &rw), 0U);
+	/* Not the first byte of a field. */
+	m.nkeep = 14;
+	KUNIT_EXPECT_EQ(test, pptp_fix_nat_plan_straddle(&m, PPTP_FIX_NAT_IN, maps, 3, &rw), 0U);
+	/* An OCRQ cut after its Call ID's first byte, going out. */
+	m.length = mb_build(buf, PPTP_FIX_OCRQ, 7000, 0, 1);
+	m.ctrl_type = PPTP_FIX_OCRQ;
+	m.info = pptp_fix_type_info(PPTP_FIX_OCRQ);
+	m.nkeep = 13;
+	KUNIT_ASSERT_EQ(test, pptp_fix_nat_plan_straddle(&m, PPTP_FIX_NAT_OUT, maps, 3, &rw), 1U);
+	KUNIT_EXPECT_EQ(test, rw.new, 6700);
+}
+
 struct used_ids {
 	u16 id[8];
 	unsigned int n;
@@ -202,6 +246,7 @@ static struct kunit_case nat_test_cases[] = {
 	KUNIT_CASE_PARAM(nat_plan_pac_behind_nat, pac_plan_gen_params),
 	KUNIT_CASE(nat_plan_cdn_ambiguous),
 	KUNIT_CASE(nat_plan_kept_id),
+	KUNIT_CASE(nat_plan_straddle),
 	KUNIT_CASE(nat_choose),
 	{}
 };

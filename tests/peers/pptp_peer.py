@@ -10,13 +10,18 @@ agree, and every field naming itself (Peer's Call ID, GRE key) to be its
 own: so the same scenario checks a plain router and a NAT router.
 
   pptp_peer.py --role pns|pac --tcp connect|listen --addr IP [--port 1723]
-               --peer-ip IP --call-id N --scenario NAME
+               --peer-ip IP --call-id N --scenario NAME [--clients N]
+
+With --clients N a listening peer serves N connections at once (Call IDs
+N, N+1, ...), as a PAC with several PNSs behind one NAT, and also requires
+the peers' Call IDs it learned to be distinct.
 
 Exit status 0 when every step and assertion passed; prints one line per
 step.  The scenarios are at the bottom of this file.
 """
 import argparse
 import select
+import threading
 import socket
 import struct
 import sys
@@ -53,19 +58,23 @@ class Peer:
         self.role = args.role
         self.own = args.call_id
         self.peer = None          # learned
+        self.first_peer = None
         self.peer_ip = args.peer_ip
         self.args = args
         self.rx = b""
         self.sock = None
         self.gre = None
+        self.shared_gre = False
 
     def log(self, msg):
         print(f"peer {self.role}: {msg}", flush=True)
 
     # TCP -------------------------------------------------------------
-    def open(self):
+    def open(self, sock=None):
         a = self.args
-        if a.tcp == "connect":
+        if sock is not None:
+            s = sock
+        elif a.tcp == "connect":
             deadline = time.time() + 10
             while True:
                 try:
@@ -140,6 +149,8 @@ class Peer:
                     raise Fail(f"{name}: field at {off} is {v}, my Call ID is {self.own}")
             elif self.peer is None:
                 self.peer = v
+                if self.first_peer is None:
+                    self.first_peer = v
                 self.log(f"learned peer Call ID {v} from {name}")
             elif v != self.peer:
                 raise Fail(f"{name}: field at {off} is {v}, peer's Call ID is {self.peer}")
@@ -168,13 +179,15 @@ class Peer:
             if proto != 0x880B:
                 continue
             if key != self.own:
+                if self.shared_gre:     # another connection's call
+                    continue
                 raise Fail(f"GRE key {key}, my Call ID is {self.own}")
             self.log(f"got GRE with key {key} ok")
             return
         raise Fail("no GRE from the peer")
 
-    def run(self, steps):
-        self.open()
+    def run(self, steps, sock=None):
+        self.open(sock)
         for step in steps:
             op, *a = step
             if op == "sendx":
@@ -267,6 +280,10 @@ SCENARIOS = {
     # The seed's trace: outgoing call, Set-Link-Info both ways,
     # WAN-Error-Notify, GRE both ways, clear with an RFC-style CDN.
     "seed": join(start(), outgoing(), SLI_BOTH, gre_both_ways(), clear()),
+    # The seed's trace with the call held up for two seconds before it is
+    # cleared: for several clients at once, their calls overlap.
+    "seed-held": join(start(), outgoing(), SLI_BOTH, gre_both_ways(),
+                      {"pns": [("sleep", 2)], "pac": []}, SLI_BOTH, clear()),
     # The server's Outgoing-Call-Reply and Set-Link-Info in one segment.
     "coalesced": join(start(), outgoing(("sendx", ["OCRP", "SLI"])),
                       {"pns": [("expect", "SLI")], "pac": []},
@@ -300,15 +317,62 @@ def main():
     ap.add_argument("--port", type=int, default=1723)
     ap.add_argument("--peer-ip", required=True)
     ap.add_argument("--call-id", type=int, required=True)
-    ap.add_argument("--scenario", choices=sorted(SCENARIOS), required=True)
+    ap.add_argument("--scenario", required=True,
+                    help="a scenario; with --clients, one per connection, comma-separated")
+    ap.add_argument("--clients", type=int, default=1)
     args = ap.parse_args()
-    peer = Peer(args)
-    try:
-        peer.run(_fix(SCENARIOS[args.scenario][args.role]))
-    except (Fail, OSError) as e:
-        peer.log(f"FAILED: {e}")
+    names = args.scenario.split(",")
+    for n in names:
+        if n not in SCENARIOS:
+            ap.error(f"unknown scenario {n}; known: {', '.join(sorted(SCENARIOS))}")
+    if args.clients == 1:
+        steps = _fix(SCENARIOS[names[0]][args.role])
+        peer = Peer(args)
+        try:
+            peer.run(steps)
+        except (Fail, OSError) as e:
+            peer.log(f"FAILED: {e}")
+            return 1
+        peer.log("all steps passed")
+        return 0
+    return serve_many(args, [_fix(SCENARIOS[names[min(i, len(names) - 1)]][args.role])
+                             for i in range(args.clients)])
+
+
+def serve_many(args, plans):
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((args.addr, args.port))
+    ls.listen(args.clients)
+    ls.settimeout(15)
+    peers, threads, failed = [], [], []
+    for i in range(args.clients):
+        s, _ = ls.accept()
+        p = Peer(args)
+        p.own = args.call_id + i
+        p.role = f"{args.role}#{i}"
+        p.shared_gre = True
+        peers.append(p)
+
+        def work(p=p, s=s, steps=plans[i]):
+            try:
+                p.run(steps, s)
+            except (Fail, OSError) as e:
+                p.log(f"FAILED: {e}")
+                failed.append(p)
+        t = threading.Thread(target=work)
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    learned = [p.first_peer for p in peers]
+    print(f"peer {args.role}: peers' Call IDs as seen here: {learned}", flush=True)
+    if len(set(learned)) != len(learned):
+        print(f"peer {args.role}: FAILED: two peers share a Call ID", flush=True)
         return 1
-    peer.log("all steps passed")
+    if failed:
+        return 1
+    print(f"peer {args.role}: all steps passed", flush=True)
     return 0
 
 
