@@ -82,6 +82,7 @@ enum {
 	S_NAT_BYTES,		/* bytes rewritten in packets */
 	S_NAT_UNKNOWN,		/* fields naming the translated end, no mapping */
 	S_NAT_STRADDLE,		/* a Call ID rewritten across two segments */
+	S_NAT_STRADDLE_UNDONE,	/* ... whose first byte turned out wrong */
 	S_NAT_UNSUPPORTED,	/* NATed control connections not translated */
 	S_ID_KEPT,
 	S_ID_CHANGED,
@@ -431,39 +432,6 @@ static void maps_sync(struct nf_conn *ct, struct pptp_fix_conn *conn)
 	}
 }
 
-/* Remembers a byte rewrite at @seq; the same position is overwritten. */
-static void log_byte(struct pptp_fix_conn *conn, u8 dir, u32 seq, u8 old, u8 new)
-{
-	struct pptp_fix_rwbyte *e = conn->log[dir];
-	unsigned int i;
-
-	for (i = 0; i < PPTP_FIX_RWLOG; i++)
-		if (e[i].used && e[i].seq == seq)
-			break;
-	if (i == PPTP_FIX_RWLOG) {
-		i = conn->log_next[dir];
-		conn->log_next[dir] = (i + 1) % PPTP_FIX_RWLOG;
-	}
-	e[i].seq = seq;
-	e[i].old = old;
-	e[i].new = new;
-	e[i].used = 1;
-}
-
-static void log_rewrites(struct pptp_fix_conn *conn, u8 dir, u32 seq,
-			 const struct pptp_fix_rewrite *rw, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		if ((rw[i].old >> 8) != (rw[i].new >> 8))
-			log_byte(conn, dir, seq + rw[i].off, rw[i].old >> 8, rw[i].new >> 8);
-		if ((rw[i].old & 0xff) != (rw[i].new & 0xff))
-			log_byte(conn, dir, seq + rw[i].off + 1, rw[i].old & 0xff,
-				 rw[i].new & 0xff);
-	}
-}
-
 static void apply_out(struct nf_conn *ct, struct pptp_fix_conn *conn,
 		      const struct pptp_fix_track_out *out)
 {
@@ -508,7 +476,8 @@ static void nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
 		if (tkeep)
 			pptp_fix_put16(tkeep + rw[i].off, rw[i].new);
 	}
-	log_rewrites(conn, h->dir, m->seq, rw, n);
+	if (pptp_fix_rwlog_set(&conn->log[h->dir], m, rw, n))
+		stat_inc(net, S_NAT_STRADDLE_UNDONE);
 	if (unknown) {
 		stat_inc(net, S_NAT_UNKNOWN);
 		pptp_fix_log(h->ct, h->dir, "passed", m, "Call ID without a mapping");
@@ -567,7 +536,7 @@ static void nat_partial(struct help_ctx *h)
 	nat_plan(h, &pm, ndir, NULL);
 	if (pptp_fix_nat_plan_straddle(&pm, ndir, conn->maps, conn->ss.max_calls, &rw)) {
 		stat_inc(nf_ct_net(h->ct), S_NAT_STRADDLE);
-		log_rewrites(conn, h->dir, pm.seq, &rw, 1);
+		pptp_fix_rwlog_add(&conn->log[h->dir], pm.seq, &rw, 1);
 	}
 }
 
@@ -579,21 +548,21 @@ static void nat_partial(struct help_ctx *h)
 static void apply_log(struct help_ctx *h, struct sk_buff *skb, enum ip_conntrack_info ctinfo,
 		      unsigned int protoff, unsigned int dataoff, u32 seq)
 {
-	const struct pptp_fix_rwbyte *e = h->conn->log[h->dir];
+	const struct pptp_fix_rwlog *log = &h->conn->log[h->dir];
 	struct net *net = nf_ct_net(h->ct);
-	unsigned int i, len = skb->len - dataoff;
+	unsigned int len = skb->len - dataoff;
+	u32 off;
+	int i;
 
-	for (i = 0; i < PPTP_FIX_RWLOG; i++) {
-		u32 off = e[i].seq - seq;
+	for (i = pptp_fix_rwlog_next(log, seq, len, 0, &off); i >= 0;
+	     i = pptp_fix_rwlog_next(log, seq, len, i + 1, &off)) {
 		const u8 *p;
 		u8 b;
 
-		if (!e[i].used || off >= len)
-			continue;
 		p = skb_header_pointer(skb, dataoff + off, 1, &b);
-		if (!p || *p != e[i].old)
+		if (!p || *p != log->e[i].old)
 			continue;
-		if (h->hook->mangle(skb, h->ct, ctinfo, protoff, off, &e[i].new, 1))
+		if (h->hook->mangle(skb, h->ct, ctinfo, protoff, off, &log->e[i].new, 1))
 			stat_inc(net, S_NAT_BYTES);
 		else
 			stat_inc(net, S_MANGLE_FAILED);
@@ -808,7 +777,7 @@ static int pptp_fix_stat_show(struct seq_file *seq, void *v)
 	struct pptp_fix_net *pn = net_generic(seq_file_single_net(seq), pptp_fix_net_id);
 	static const char *const totals[] = {
 		"calls_up", "calls_down", "keymap_busy", "expect_failed", "alloc_failed",
-		"nat_fields", "nat_bytes", "nat_unknown", "nat_straddle",
+		"nat_fields", "nat_bytes", "nat_unknown", "nat_straddle", "nat_straddle_undone",
 		"nat_unsupported", "id_kept", "id_changed", "id_exhausted",
 		"id_collision", "mangle_failed",
 	};

@@ -119,15 +119,26 @@ unsigned int pptp_fix_nat_plan_straddle(const struct pptp_fix_msg *m,
 		const struct pptp_fix_nat_map *hit = NULL;
 		u8 first;
 
+		bool ambiguous = false;
+
 		if (f->kind == PPTP_FIX_CID_NONE || f->offset + 1 != m->nkeep)
 			continue;
-		if (!names_translated(f, dir))
-			continue;
+		if (!names_translated(f, dir)) {
+			/* The full planner's CDN rule, on the first byte only. */
+			if (!(info->flags & PPTP_FIX_F_CID_AMBIGUOUS) || dir != PPTP_FIX_NAT_IN)
+				continue;
+			ambiguous = true;
+		}
 		first = m->keep[f->offset];
 		for (j = 0, found = 0; j < nmaps; j++) {
 			u16 v = dir == PPTP_FIX_NAT_OUT ? maps[j].orig : maps[j].nat;
 
-			if (maps[j].used && v >> 8 == first) {
+			if (!maps[j].used)
+				continue;
+			/* Could be the far end's own ID: no guess. */
+			if (ambiguous && maps[j].far_known && maps[j].far >> 8 == first)
+				return 0;
+			if (v >> 8 == first) {
 				hit = &maps[j];
 				found++;
 			}
@@ -142,3 +153,100 @@ unsigned int pptp_fix_nat_plan_straddle(const struct pptp_fix_msg *m,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(pptp_fix_nat_plan_straddle);
+
+static void rwlog_byte(struct pptp_fix_rwlog *log, u32 seq, u8 old, u8 new)
+{
+	unsigned int i;
+
+	for (i = 0; i < PPTP_FIX_RWLOG; i++)
+		if (log->e[i].used && log->e[i].seq == seq)
+			break;
+	if (i == PPTP_FIX_RWLOG) {
+		i = log->next;
+		log->next = (i + 1) % PPTP_FIX_RWLOG;
+	}
+	log->e[i].seq = seq;
+	log->e[i].old = old;
+	log->e[i].new = new;
+	log->e[i].used = 1;
+}
+
+void pptp_fix_rwlog_add(struct pptp_fix_rwlog *log, u32 seq,
+			const struct pptp_fix_rewrite *rw, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if ((rw[i].old >> 8) != (rw[i].new >> 8))
+			rwlog_byte(log, seq + rw[i].off, rw[i].old >> 8, rw[i].new >> 8);
+		if ((rw[i].old & 0xff) != (rw[i].new & 0xff))
+			rwlog_byte(log, seq + rw[i].off + 1, rw[i].old & 0xff,
+				   rw[i].new & 0xff);
+	}
+}
+EXPORT_SYMBOL_GPL(pptp_fix_rwlog_add);
+
+unsigned int pptp_fix_rwlog_set(struct pptp_fix_rwlog *log, const struct pptp_fix_msg *m,
+				const struct pptp_fix_rewrite *rw, unsigned int n)
+{
+	struct pptp_fix_rwlog before = *log;
+	unsigned int i, j, dropped = 0;
+
+	/* Forget earlier decisions about this message's Call ID fields ... */
+	for (i = 0; i < PPTP_FIX_RWLOG; i++) {
+		u32 off = log->e[i].seq - m->seq;
+
+		for (j = 0; j < PPTP_FIX_MAX_CID_FIELDS && log->e[i].used; j++) {
+			const struct pptp_fix_cid_field *f = &m->info->cid[j];
+
+			if (f->kind != PPTP_FIX_CID_NONE && off - f->offset < 2)
+				log->e[i].used = 0;
+		}
+	}
+	/* ... take these, and count the earlier ones they do not repeat. */
+	pptp_fix_rwlog_add(log, m->seq, rw, n);
+	for (i = 0; i < PPTP_FIX_RWLOG; i++) {
+		const struct pptp_fix_rwbyte *b = &before.e[i];
+		u32 off;
+
+		if (!b->used || log->e[i].used)
+			continue;
+		if (pptp_fix_rwlog_next(log, b->seq, 1, 0, &off) < 0)
+			dropped++;
+	}
+	return dropped;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_rwlog_set);
+
+int pptp_fix_rwlog_next(const struct pptp_fix_rwlog *log, u32 seq, u32 len,
+			int from, u32 *off)
+{
+	int i;
+
+	for (i = from; i < PPTP_FIX_RWLOG; i++) {
+		if (!log->e[i].used || log->e[i].seq - seq >= len)
+			continue;
+		*off = log->e[i].seq - seq;
+		return i;
+	}
+	return -1;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_rwlog_next);
+
+unsigned int pptp_fix_rwlog_apply(const struct pptp_fix_rwlog *log, u32 seq,
+				  u8 *data, u32 len)
+{
+	unsigned int n = 0;
+	u32 off;
+	int i;
+
+	for (i = pptp_fix_rwlog_next(log, seq, len, 0, &off); i >= 0;
+	     i = pptp_fix_rwlog_next(log, seq, len, i + 1, &off)) {
+		if (data[off] == log->e[i].old) {
+			data[off] = log->e[i].new;
+			n++;
+		}
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_rwlog_apply);

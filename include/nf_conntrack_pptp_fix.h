@@ -14,18 +14,6 @@
 #include "pptp_fix_track.h"
 #include "pptp_fix_nat.h"
 
-/* Byte rewrites remembered per direction, for retransmissions and for a
- * Call ID whose second byte comes in the next segment.
- */
-#define PPTP_FIX_RWLOG	16
-
-struct pptp_fix_rwbyte {
-	u32 seq;
-	u8 old;
-	u8 new;
-	u8 used;
-};
-
 /*
  * A PNS Call ID in use towards a PAC, as the PAC sees it: the per-netns
  * table of these keeps translated IDs unique, also against calls that
@@ -59,10 +47,9 @@ struct pptp_fix_conn {
 	 * slot; the byte rewrites of each direction.
 	 */
 	u8 nat_dir;
-	u8 log_next[IP_CT_DIR_MAX];
 	struct pptp_fix_nat_map maps[PPTP_FIX_MAX_CALLS];
 	struct pptp_fix_idref ids[PPTP_FIX_MAX_CALLS];
-	struct pptp_fix_rwbyte log[IP_CT_DIR_MAX][PPTP_FIX_RWLOG];
+	struct pptp_fix_rwlog log[IP_CT_DIR_MAX];
 };
 
 /*

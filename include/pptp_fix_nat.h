@@ -58,6 +58,49 @@ unsigned int pptp_fix_nat_plan_straddle(const struct pptp_fix_msg *m,
 					unsigned int nmaps, struct pptp_fix_rewrite *rw);
 
 /*
+ * The byte rewrites of one direction, by TCP sequence number: written
+ * into every segment that carries them (new, retransmitted, or holding
+ * the second byte of a split Call ID), where the byte still holds its old
+ * value.  The last PPTP_FIX_RWLOG are kept.
+ */
+#define PPTP_FIX_RWLOG	16
+
+struct pptp_fix_rwbyte {
+	u32 seq;
+	u8 old;
+	u8 new;
+	u8 used;
+};
+
+struct pptp_fix_rwlog {
+	struct pptp_fix_rwbyte e[PPTP_FIX_RWLOG];
+	u8 next;
+};
+
+/* Remembers the rewrites @rw of the message starting at @seq. */
+void pptp_fix_rwlog_add(struct pptp_fix_rwlog *log, u32 seq,
+			const struct pptp_fix_rewrite *rw, unsigned int n);
+
+/*
+ * The rewrites @rw are the decision for message @m's Call ID fields: any
+ * earlier entry for those fields (a guess made on a first byte) goes.
+ * Returns how many earlier entries were not confirmed.
+ */
+unsigned int pptp_fix_rwlog_set(struct pptp_fix_rwlog *log, const struct pptp_fix_msg *m,
+				const struct pptp_fix_rewrite *rw, unsigned int n);
+
+/*
+ * The first remembered byte at or after entry @from that falls in the
+ * segment [@seq, @seq + @len): returns its index and sets *@off, or -1.
+ */
+int pptp_fix_rwlog_next(const struct pptp_fix_rwlog *log, u32 seq, u32 len,
+			int from, u32 *off);
+
+/* Applies the log to a segment's bytes in place; returns bytes written. */
+unsigned int pptp_fix_rwlog_apply(const struct pptp_fix_rwlog *log, u32 seq,
+				  u8 *data, u32 len);
+
+/*
  * Chooses the Call ID the far end will see for the translated end's
  * @orig: @orig itself when @in_use says it is free, else the first free
  * one probing from @hint, skipping 0 and 0xffff.  Returns -1 when

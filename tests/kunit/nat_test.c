@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 
 #include "pptp_fix_nat.h"
+#include "pptp_fix_stream.h"
 #include "msg_builder.h"
 
 #define NONE 0xffffffff
@@ -202,6 +203,146 @@ static void nat_plan_straddle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rw.new, 6700);
 }
 
+/*
+ * The whole chain on one direction of a stream, as the helper runs it per
+ * segment: walk, plan each message, plan the message cut at the segment's
+ * end (a complete field, or the first byte of one), then write the
+ * remembered bytes that fall in the segment.
+ */
+static void nat_segment(struct kunit *test, struct pptp_fix_stream *s, struct pptp_fix_rwlog *log,
+			enum pptp_fix_nat_dir dir, const struct pptp_fix_nat_map *maps,
+			u32 seq, u8 *seg, u32 len)
+{
+	struct pptp_fix_rewrite rw[PPTP_FIX_MAX_CID_FIELDS];
+	struct pptp_fix_msg m;
+	struct pptp_fix_walk w;
+	unsigned int n, unknown;
+
+	pptp_fix_walk_begin(&w, s, seq, seg, len);
+	while (pptp_fix_walk_next(&w, &m)) {
+		n = pptp_fix_nat_plan(&m, dir, maps, 1, rw, &unknown);
+		KUNIT_EXPECT_EQ(test, pptp_fix_rwlog_set(log, &m, rw, n), 0U);
+	}
+	if (pptp_fix_stream_partial(s, &m) && m.info) {
+		n = pptp_fix_nat_plan(&m, dir, maps, 1, rw, &unknown);
+		pptp_fix_rwlog_set(log, &m, rw, n);
+		if (pptp_fix_nat_plan_straddle(&m, dir, maps, 1, rw))
+			pptp_fix_rwlog_add(log, m.seq, rw, 1);
+	}
+	pptp_fix_rwlog_apply(log, seq, seg, len);
+}
+
+struct nat_stream {
+	enum pptp_fix_nat_dir dir;
+	u8 in[512], want[512];
+	u32 len;
+};
+
+/* The seed's call with the PNS's 512 seen as 6690 (both bytes differ). */
+static const struct pptp_fix_nat_map seed_map[] = {
+	{ .orig = 512, .nat = 6690, .far = 42143, .far_known = 1, .used = 1 },
+};
+
+static void add(struct nat_stream *ns, u16 type, u16 own, u16 peer, u16 own_w, u16 peer_w)
+{
+	mb_build(ns->in + ns->len, type, own, peer, 1);
+	ns->len += mb_build(ns->want + ns->len, type, own_w, peer_w, 1);
+}
+
+static struct nat_stream *pac_to_pns(struct kunit *test)
+{
+	struct nat_stream *ns = kunit_kzalloc(test, sizeof(*ns), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	ns->dir = PPTP_FIX_NAT_IN;
+	add(ns, PPTP_FIX_OCRP, 42143, 6690, 42143, 512);
+	add(ns, PPTP_FIX_SLI, 0, 6690, 0, 512);
+	add(ns, PPTP_FIX_ECHORQ, 0, 0, 0, 0);
+	add(ns, PPTP_FIX_WEN, 0, 6690, 0, 512);
+	add(ns, PPTP_FIX_SLI, 0, 6690, 0, 512);
+	add(ns, PPTP_FIX_CDN, 6690, 0, 512, 0);	/* a server sending the PNS's ID */
+	return ns;
+}
+
+static struct nat_stream *pns_to_pac(struct kunit *test)
+{
+	struct nat_stream *ns = kunit_kzalloc(test, sizeof(*ns), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	ns->dir = PPTP_FIX_NAT_OUT;
+	add(ns, PPTP_FIX_OCRQ, 512, 0, 6690, 0);
+	add(ns, PPTP_FIX_SLI, 0, 42143, 0, 42143);
+	add(ns, PPTP_FIX_CCRQ, 512, 0, 6690, 0);
+	return ns;
+}
+
+/* Equal, or the first differing offset with both bytes in the message. */
+static void expect_bytes(struct kunit *test, const u8 *got, const u8 *want, u32 len,
+			 const char *what, u32 k)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		if (got[i] != want[i])
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, i, len, "%s %u: byte %u is %02x, want %02x", what, k, i,
+			    i < len ? got[i] : 0, i < len ? want[i] : 0);
+}
+
+static void check_every_split(struct kunit *test, struct nat_stream *ns)
+{
+	u8 *out = kunit_kzalloc(test, sizeof(ns->in), GFP_KERNEL);
+	u8 *again = kunit_kzalloc(test, sizeof(ns->in), GFP_KERNEL);
+	u32 k, isn = 0xfffffff8;	/* across the sequence wrap too */
+
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	for (k = 1; k < ns->len; k++) {
+		struct pptp_fix_stream s = {};
+		struct pptp_fix_rwlog log = {};
+
+		memcpy(out, ns->in, ns->len);
+		nat_segment(test, &s, &log, ns->dir, seed_map, isn, out, k);
+		nat_segment(test, &s, &log, ns->dir, seed_map, isn + k, out + k, ns->len - k);
+		expect_bytes(test, out, ns->want, ns->len, "split at", k);
+		/* The first segment retransmitted: rewritten the same. */
+		memcpy(again, ns->in, k);
+		nat_segment(test, &s, &log, ns->dir, seed_map, isn, again, k);
+		expect_bytes(test, again, out, k, "retransmission, split at", k);
+	}
+}
+
+/* The PAC's messages to a PNS behind NAT, cut at every byte offset. */
+static void nat_stream_in_every_split(struct kunit *test)
+{
+	check_every_split(test, pac_to_pns(test));
+}
+
+/* The PNS's messages to the PAC, cut at every byte offset. */
+static void nat_stream_out_every_split(struct kunit *test)
+{
+	check_every_split(test, pns_to_pac(test));
+}
+
+/* All in one segment, and one byte per segment. */
+static void nat_stream_coalesced_and_bytewise(struct kunit *test)
+{
+	struct nat_stream *ns = pac_to_pns(test);
+	struct pptp_fix_stream s = {}, s1 = {};
+	struct pptp_fix_rwlog log = {}, log1 = {};
+	u8 *out = kunit_kzalloc(test, sizeof(ns->in), GFP_KERNEL);
+	u32 k;
+
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	memcpy(out, ns->in, ns->len);
+	nat_segment(test, &s, &log, ns->dir, seed_map, 1, out, ns->len);
+	expect_bytes(test, out, ns->want, ns->len, "one segment", 0);
+	memcpy(out, ns->in, ns->len);
+	for (k = 0; k < ns->len; k++)
+		nat_segment(test, &s1, &log1, ns->dir, seed_map, 1 + k, out + k, 1);
+	expect_bytes(test, out, ns->want, ns->len, "bytewise", 1);
+}
+
 struct used_ids {
 	u16 id[8];
 	unsigned int n;
@@ -247,6 +388,9 @@ static struct kunit_case nat_test_cases[] = {
 	KUNIT_CASE(nat_plan_cdn_ambiguous),
 	KUNIT_CASE(nat_plan_kept_id),
 	KUNIT_CASE(nat_plan_straddle),
+	KUNIT_CASE(nat_stream_in_every_split),
+	KUNIT_CASE(nat_stream_out_every_split),
+	KUNIT_CASE(nat_stream_coalesced_and_bytewise),
 	KUNIT_CASE(nat_choose),
 	{}
 };
