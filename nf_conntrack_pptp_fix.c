@@ -19,10 +19,11 @@
  *    entries in the helper area): further concurrent calls are tracked,
  *    but their GRE is expected without a key map entry
  *    (keymap_busy counter).  Sequential calls (redial) each get it.
- *  - Call ID translation (with nf_nat_pptp_fix loaded) covers a PNS
- *    behind source NAT/masquerade that opened the control connection; a
- *    PAC behind NAT, or a NATed PAC-opened connection, is tracked but not
- *    translated (nat_unsupported counter).
+ *  - Call ID translation (with nf_nat_pptp_fix loaded) is for the end
+ *    behind the NAT: the originator under source NAT (a PNS behind
+ *    masquerade), the responder under destination NAT (a PAC behind a
+ *    port forward, or a PNS a PAC reaches through one); with both, only
+ *    the originator's IDs are translated (nat_unsupported counter).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -203,14 +204,28 @@ static void gre_tuple(struct nf_conntrack_tuple *t, const struct nf_conn *ct,
 	t->dst.u.gre.key = htons(dst_key);
 }
 
-/* The PNS's Call ID as it travels in conntrack direction @d. */
-static u16 pns_wire_id(const struct pptp_fix_conn *conn, int slot,
-		       const struct pptp_fix_call *c, u8 d)
+/*
+ * The end whose Call IDs are translated: the one behind the NAT, which
+ * sends in conn->nat_dir.  Untranslated connections register their PNS's
+ * IDs, so "the PNS" then.
+ */
+static bool t_is_pns(const struct pptp_fix_conn *conn)
+{
+	return conn->nat_dir == PPTP_FIX_DIR_UNKNOWN || conn->nat_dir == conn->ss.pns_dir;
+}
+
+/*
+ * The Call ID of the PNS (@pns) or PAC of call @c in slot @slot as it
+ * travels in @d.  @c may be a copy of a call the tracker already freed.
+ */
+static u16 wire_id(const struct pptp_fix_conn *conn, int slot,
+		   const struct pptp_fix_call *c, bool pns, u8 d)
 {
 	const struct pptp_fix_nat_map *map = &conn->maps[slot];
+	u16 own = pns ? c->pns_id : c->pac_id;
 
-	if (!map->used)
-		return c->pns_id;
+	if (!map->used || pns != t_is_pns(conn))
+		return own;
 	return d == conn->nat_dir ? map->orig : map->nat;
 }
 
@@ -220,9 +235,11 @@ static void pptp_fix_gre_up(struct nf_conn *ct, struct pptp_fix_conn *conn, int 
 	const struct pptp_fix_call *c = &conn->ss.calls[slot];
 	u8 pns = conn->ss.pns_dir, pac = !pns;
 	struct nf_conntrack_expect *exp[2];
-	__be16 pns_out = htons(pns_wire_id(conn, slot, c, pns));
-	__be16 pns_in = htons(pns_wire_id(conn, slot, c, pac));
-	__be16 pac_id = htons(c->pac_id);
+	__be16 pns_k[2] = { htons(wire_id(conn, slot, c, true, 0)),
+			    htons(wire_id(conn, slot, c, true, 1)) };
+	__be16 pac_k[2] = { htons(wire_id(conn, slot, c, false, 0)),
+			    htons(wire_id(conn, slot, c, false, 1)) };
+	bool tpns = t_is_pns(conn);
 	struct net *net = nf_ct_net(ct);
 
 	exp[0] = nf_ct_expect_alloc(ct);
@@ -232,18 +249,21 @@ static void pptp_fix_gre_up(struct nf_conn *ct, struct pptp_fix_conn *conn, int 
 	nf_ct_expect_init(exp[0], NF_CT_EXPECT_CLASS_DEFAULT, nf_ct_l3num(ct),
 			  &ct->tuplehash[pns].tuple.src.u3,
 			  &ct->tuplehash[pns].tuple.dst.u3,
-			  IPPROTO_GRE, &pns_out, &pac_id);
+			  IPPROTO_GRE, &pns_k[pns], &pac_k[pns]);
 	nf_ct_expect_init(exp[1], NF_CT_EXPECT_CLASS_DEFAULT, nf_ct_l3num(ct),
 			  &ct->tuplehash[pac].tuple.src.u3,
 			  &ct->tuplehash[pac].tuple.dst.u3,
-			  IPPROTO_GRE, &pac_id, &pns_in);
+			  IPPROTO_GRE, &pac_k[pac], &pns_k[pac]);
 	exp[0]->expectfn = pptp_fix_expectfn;
 	exp[1]->expectfn = pptp_fix_expectfn;
 #if IS_ENABLED(CONFIG_NF_NAT)
-	/* What the NAT side maps the GRE conntrack's keys to. */
-	exp[0]->saved_proto.gre.key = pns_in;
+	/*
+	 * For the NAT side: the translated end's Call ID as the other
+	 * direction carries it.
+	 */
+	exp[0]->saved_proto.gre.key = tpns ? pns_k[pac] : pac_k[pac];
 	exp[0]->dir = pns;
-	exp[1]->saved_proto.gre.key = pns_out;
+	exp[1]->saved_proto.gre.key = tpns ? pns_k[pns] : pac_k[pns];
 	exp[1]->dir = pac;
 #endif
 
@@ -317,9 +337,11 @@ static void pptp_fix_gre_down(struct nf_conn *ct, struct pptp_fix_conn *conn,
 	}
 	if (pns == PPTP_FIX_DIR_UNKNOWN)
 		return;
-	gre_tuple(&t, ct, pns, pns_wire_id(conn, slot, c, pns), c->pac_id);
+	gre_tuple(&t, ct, pns, wire_id(conn, slot, c, true, pns),
+		  wire_id(conn, slot, c, false, pns));
 	kill_gre(ct, &t);
-	gre_tuple(&t, ct, !pns, c->pac_id, pns_wire_id(conn, slot, c, !pns));
+	gre_tuple(&t, ct, !pns, wire_id(conn, slot, c, false, !pns),
+		  wire_id(conn, slot, c, true, !pns));
 	kill_gre(ct, &t);
 	stat_inc(nf_ct_net(ct), S_CALLS_DOWN);
 	pr_debug("ct %p call %d down: PNS %u PAC %u\n", ct, slot, c->pns_id, c->pac_id);
@@ -359,29 +381,34 @@ static void id_release(struct pptp_fix_net *pn, struct pptp_fix_idref *ref)
 }
 
 /*
- * A call's PNS ID appeared: choose what the PAC will see.  Translated, the
- * PNS's own ID is kept when no other call to this PAC through this netns
- * uses it, else one with the same high byte is preferred (a Call ID split
- * across two segments then needs its first byte unchanged), else any.
+ * The translated end's Call ID for a call appeared: choose what the far
+ * end will see.  It is kept when no other call between the same two
+ * addresses (as the far end sees them) through this netns uses it, else
+ * one with the same high byte is preferred (a Call ID split across two
+ * segments then needs its first byte unchanged), else any.  Untranslated
+ * calls register their PNS's ID, so translated ones avoid it too.
  */
 static void map_new(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
 {
 	struct pptp_fix_net *pn = net_generic(nf_ct_net(ct), pptp_fix_net_id);
 	const struct pptp_fix_call *c = &conn->ss.calls[slot];
-	const struct nf_conntrack_tuple *t = &ct->tuplehash[!conn->ss.pns_dir].tuple;
+	bool tpns = t_is_pns(conn), translate = conn->nat_dir != PPTP_FIX_DIR_UNKNOWN;
+	u8 tdir = tpns ? conn->ss.pns_dir : !conn->ss.pns_dir;
+	/* As the far end sends: from it, to the translated end. */
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[!tdir].tuple;
 	struct pptp_fix_idref *ref = &conn->ids[slot];
 	struct id_ctx x = { .pn = pn, .pac = t->src.u3.ip, .pns = t->dst.u3.ip };
-	bool translate = conn->nat_dir == conn->ss.pns_dir;
+	u16 own = tpns ? c->pns_id : c->pac_id;
 	int id;
 
 	spin_lock_bh(&pn->ids_lock);
 	if (translate) {
-		id = pptp_fix_nat_choose(c->pns_id, c->pns_id & 0xff00, 256, id_in_use, &x);
+		id = pptp_fix_nat_choose(own, own & 0xff00, 256, id_in_use, &x);
 		if (id < 0)
-			id = pptp_fix_nat_choose(c->pns_id, get_random_u32() & 0xffff,
-						 0x10000, id_in_use, &x);
+			id = pptp_fix_nat_choose(own, get_random_u32() & 0xffff, 0x10000,
+						 id_in_use, &x);
 	} else {
-		id = c->pns_id;
+		id = own;
 		if (id_in_use(&x, id))
 			stat_inc(nf_ct_net(ct), S_ID_COLLISION);
 	}
@@ -396,37 +423,45 @@ static void map_new(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
 
 	if (id < 0) {
 		stat_inc(nf_ct_net(ct), S_ID_EXHAUSTED);
-		pptp_fix_log(ct, conn->ss.pns_dir, "new call", NULL, "no free Call ID");
+		pptp_fix_log(ct, tdir, "new call", NULL, "no free Call ID");
 		return;
 	}
 	if (translate)
-		stat_inc(nf_ct_net(ct), id == c->pns_id ? S_ID_KEPT : S_ID_CHANGED);
-	conn->maps[slot].orig = c->pns_id;
+		stat_inc(nf_ct_net(ct), id == own ? S_ID_KEPT : S_ID_CHANGED);
+	conn->maps[slot].orig = own;
 	conn->maps[slot].nat = id;
 	conn->maps[slot].used = 1;
-	pr_debug("ct %p call %d: PNS Call ID %u is %u at the PAC\n", ct, slot, c->pns_id, id);
+	pr_debug("ct %p call %d: %s Call ID %u is %u at the far end\n", ct, slot,
+		 tpns ? "PNS" : "PAC", own, id);
 }
 
-/* Mappings follow the calls: one per call whose PNS ID is known. */
+/*
+ * Mappings follow the calls: one per call whose translated end's ID is
+ * known (the PNS's from OCRQ or ICRP on, the PAC's from OCRP or ICRQ on).
+ */
 static void maps_sync(struct nf_conn *ct, struct pptp_fix_conn *conn)
 {
 	struct pptp_fix_net *pn = net_generic(nf_ct_net(ct), pptp_fix_net_id);
+	bool tpns = t_is_pns(conn);
 	unsigned int i;
 
 	for (i = 0; i < conn->ss.max_calls; i++) {
 		const struct pptp_fix_call *c = &conn->ss.calls[i];
 		struct pptp_fix_nat_map *map = &conn->maps[i];
+		/* The state in which the other end's ID is not known yet. */
+		u8 t_unknown = tpns ? PPTP_FIX_CALL_IN_REQ : PPTP_FIX_CALL_OUT_REQ;
+		u8 far_unknown = tpns ? PPTP_FIX_CALL_OUT_REQ : PPTP_FIX_CALL_IN_REQ;
 
 		if (c->state == PPTP_FIX_CALL_FREE) {
 			id_release(pn, &conn->ids[i]);
 			memset(map, 0, sizeof(*map));
 			continue;
 		}
-		if (!map->used && c->state != PPTP_FIX_CALL_IN_REQ &&
+		if (!map->used && c->state != t_unknown &&
 		    conn->ss.pns_dir != PPTP_FIX_DIR_UNKNOWN)
 			map_new(ct, conn, i);
-		if (map->used && c->state != PPTP_FIX_CALL_OUT_REQ) {
-			map->far = c->pac_id;
+		if (map->used && c->state != far_unknown) {
+			map->far = tpns ? c->pac_id : c->pns_id;
 			map->far_known = 1;
 		}
 	}
@@ -453,15 +488,21 @@ struct help_ctx {
 	u8 dir;
 };
 
-/* Call IDs are translated: NAT module there, PNS behind source NAT. */
+/* Call IDs are translated: NAT module there, connection NATed, roles known. */
 static bool nat_on(const struct help_ctx *h)
 {
 	return h->hook && h->conn->nat_dir != PPTP_FIX_DIR_UNKNOWN &&
-	       h->conn->ss.pns_dir == h->conn->nat_dir;
+	       h->conn->ss.pns_dir != PPTP_FIX_DIR_UNKNOWN;
 }
 
-static void nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
-		     enum pptp_fix_nat_dir ndir, u8 *tkeep)
+/*
+ * Plans message @m's rewrites and makes them the decision for its fields,
+ * translating @tkeep too when given.  With @try_only, a plan that leaves
+ * a field naming the translated end unmapped is not taken: returns false,
+ * so that the caller can plan again once the tracker made the mapping.
+ */
+static bool nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
+		     enum pptp_fix_nat_dir ndir, u8 *tkeep, bool try_only)
 {
 	struct pptp_fix_conn *conn = h->conn;
 	struct pptp_fix_rewrite rw[PPTP_FIX_MAX_CID_FIELDS];
@@ -469,6 +510,8 @@ static void nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
 	unsigned int i, n, unknown;
 
 	n = pptp_fix_nat_plan(m, ndir, conn->maps, conn->ss.max_calls, rw, &unknown);
+	if (unknown && try_only)
+		return false;
 	for (i = 0; i < n; i++) {
 		stat_inc(net, S_NAT_FIELDS);
 		pr_debug("ct %p %s at %u: Call ID %u -> %u\n", h->ct,
@@ -482,13 +525,16 @@ static void nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
 		stat_inc(net, S_NAT_UNKNOWN);
 		pptp_fix_log(h->ct, h->dir, "passed", m, "Call ID without a mapping");
 	}
+	return true;
 }
 
 /*
- * One message.  Coming in to a translated PNS, its fields are planned
- * first and tracked as the PNS will see them; going out, planned after
- * tracking, which may have created the call's mapping.  Either way every
- * field naming a translated ID is rewritten, whatever the tracker said.
+ * One message.  Coming in to the translated end, its fields are planned
+ * first and tracked as that end will see them.  Going out, planned with
+ * the mappings as they are (a message that ends a call still has its
+ * own), or, if a field has none yet, after tracking made it (a message
+ * that starts a call).  Either way every field naming a translated ID is
+ * rewritten, whatever the tracker said.
  */
 static void pptp_fix_msg(struct help_ctx *h, const struct pptp_fix_msg *m)
 {
@@ -499,13 +545,18 @@ static void pptp_fix_msg(struct help_ctx *h, const struct pptp_fix_msg *m)
 	struct pptp_fix_msg tm = *m;
 	u8 tkeep[PPTP_FIX_KEEP];
 	enum pptp_fix_tverdict v;
+	bool planned = false;
 	u8 dir = h->dir;
 
 	stat_inc(net, S_MSG(m->ctrl_type, dir));
-	if (nat_on(h) && dir != conn->nat_dir) {
-		memcpy(tkeep, m->keep, m->nkeep);
-		nat_plan(h, m, PPTP_FIX_NAT_IN, tkeep);
-		tm.keep = tkeep;
+	if (nat_on(h)) {
+		if (dir != conn->nat_dir) {
+			memcpy(tkeep, m->keep, m->nkeep);
+			planned = nat_plan(h, m, PPTP_FIX_NAT_IN, tkeep, false);
+			tm.keep = tkeep;
+		} else {
+			planned = nat_plan(h, m, PPTP_FIX_NAT_OUT, NULL, true);
+		}
 	}
 	v = pptp_fix_track(&conn->ss, dir, &tm, &out);
 	stat_inc(net, S_VERDICT(v));
@@ -515,8 +566,10 @@ static void pptp_fix_msg(struct help_ctx *h, const struct pptp_fix_msg *m)
 		apply_out(ct, conn, &out);
 	else
 		pptp_fix_log(ct, dir, "passed", m, pptp_fix_tverdict_name(v));
-	if (nat_on(h) && dir == conn->nat_dir)
-		nat_plan(h, m, PPTP_FIX_NAT_OUT, NULL);
+	/* Roles may have become known with this very message. */
+	if (!planned && nat_on(h))
+		nat_plan(h, m, dir == conn->nat_dir ? PPTP_FIX_NAT_OUT : PPTP_FIX_NAT_IN,
+			 NULL, false);
 }
 
 /*
@@ -533,7 +586,7 @@ static void nat_partial(struct help_ctx *h)
 
 	if (!pptp_fix_stream_partial(&conn->stream[h->dir], &pm) || !pm.info)
 		return;
-	nat_plan(h, &pm, ndir, NULL);
+	nat_plan(h, &pm, ndir, NULL, true);
 	if (pptp_fix_nat_plan_straddle(&pm, ndir, conn->maps, conn->ss.max_calls, &rw)) {
 		stat_inc(nf_ct_net(h->ct), S_NAT_STRADDLE);
 		pptp_fix_rwlog_add(&conn->log[h->dir], pm.seq, &rw, 1);
@@ -585,10 +638,13 @@ static struct pptp_fix_conn *pptp_fix_conn_get(struct nf_conn *ct)
 	conn->ct = ct;
 	/* The NAT set up by the first packet says which end is translated. */
 	conn->nat_dir = PPTP_FIX_DIR_UNKNOWN;
-	if (ct->status & IPS_SRC_NAT)
+	if (ct->status & IPS_SRC_NAT) {
 		conn->nat_dir = IP_CT_DIR_ORIGINAL;
-	else if (ct->status & IPS_DST_NAT)
-		stat_inc(nf_ct_net(ct), S_NAT_UNSUPPORTED);
+		if (ct->status & IPS_DST_NAT)	/* both ends: only one is ours */
+			stat_inc(nf_ct_net(ct), S_NAT_UNSUPPORTED);
+	} else if (ct->status & IPS_DST_NAT) {
+		conn->nat_dir = IP_CT_DIR_REPLY;
+	}
 	pptp_fix_session_init(&conn->ss, max_calls);
 
 	/* Both directions may race to the first payload. */

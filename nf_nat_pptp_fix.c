@@ -10,9 +10,12 @@
  * fixes the TCP checksum) and sets up the NAT of each call's GRE
  * conntrack so that its keys follow the mapping.
  *
- * Limitations: the translated end must be the PNS behind source NAT that
- * opened the control connection (masquerade, the common case); a PAC
- * behind a port forward is tracked but not translated.
+ * The translated end is the one behind the NAT: the originator under
+ * source NAT (a PNS behind masquerade), the responder under destination
+ * NAT (a PAC behind a port forward, or a PNS reached through one).
+ *
+ * Limitation: a control connection NATed at both ends has only its
+ * originator's Call IDs translated.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,11 +36,14 @@ static bool pptp_fix_nat_mangle(struct sk_buff *skb, struct nf_conn *ct,
 }
 
 /*
- * A GRE conntrack made from one of a call's two expectations (@exp; its
+ * A GRE conntrack made from one of a call's two expectations, @exp: its
  * ->dir is the control connection's direction it goes in, its
- * ->saved_proto the PNS's Call ID as the other side of the NAT sees it).
- * Remove the other expectation, then translate addresses like the
- * control connection and the PNS's key between its two values.
+ * ->saved_proto the translated end's Call ID as the other direction
+ * carries it.  Remove the other expectation, then translate the GRE
+ * conntrack so that its reply is what that other expectation expected:
+ * addresses like the control connection, and the translated end's key
+ * between its two values (the NAT core rewrites the key on destination
+ * manipulation only, which is the receiver's Call ID in enhanced GRE).
  */
 static void pptp_fix_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 {
@@ -46,19 +52,22 @@ static void pptp_fix_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect
 	struct nf_conntrack_expect *other;
 	struct nf_nat_range2 range = {};
 	u8 odir = !exp->dir;
+	/* The translated end sends in the direction its address is NATed. */
+	u8 tdir = master->status & IPS_SRC_NAT ? IP_CT_DIR_ORIGINAL : IP_CT_DIR_REPLY;
 
 	if (WARN_ON_ONCE(ct->status & IPS_NAT_DONE_MASK))
 		return;
 
 	/*
-	 * The other direction's expectation: the PAC's key stays, the PNS's
-	 * is the other of its two values.
+	 * The other expectation's tuple.  Both have the form (from, to):
+	 * from the translated end (T's own ID, far ID), or to it (far ID,
+	 * T's ID as the far end knows it).
 	 */
 	t.src.l3num = AF_INET;
 	t.dst.protonum = IPPROTO_GRE;
 	t.src.u3 = master->tuplehash[odir].tuple.src.u3;
 	t.dst.u3 = master->tuplehash[odir].tuple.dst.u3;
-	if (exp->dir == IP_CT_DIR_ORIGINAL) {
+	if (exp->dir == tdir) {
 		t.src.u.gre.key = exp->tuple.dst.u.gre.key;
 		t.dst.u.gre.key = exp->saved_proto.gre.key;
 	} else {
@@ -71,25 +80,26 @@ static void pptp_fix_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect
 		nf_ct_expect_put(other);
 	}
 
-	/* Source: where the master sends to, with the PNS's outside key. */
+	/* Our reply must be @t: source as @t's destination ... */
 	range.flags = NF_NAT_RANGE_MAP_IPS;
-	range.min_addr = master->tuplehash[odir].tuple.dst.u3;
-	range.max_addr = range.min_addr;
-	if (exp->dir == IP_CT_DIR_ORIGINAL) {
+	range.min_addr = t.dst.u3;
+	range.max_addr = t.dst.u3;
+	if (exp->tuple.src.u.gre.key != t.dst.u.gre.key) {
 		range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
-		range.min_proto = exp->saved_proto;
-		range.max_proto = exp->saved_proto;
+		range.min_proto.gre.key = t.dst.u.gre.key;
+		range.max_proto.gre.key = t.dst.u.gre.key;
 	}
 	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
 
-	/* Destination: where it is expected, with the PNS's own key. */
+	/* ... and destination as @t's source. */
+	memset(&range, 0, sizeof(range));
 	range.flags = NF_NAT_RANGE_MAP_IPS;
-	range.min_addr = master->tuplehash[odir].tuple.src.u3;
-	range.max_addr = range.min_addr;
-	if (exp->dir == IP_CT_DIR_REPLY) {
+	range.min_addr = t.src.u3;
+	range.max_addr = t.src.u3;
+	if (exp->tuple.dst.u.gre.key != t.src.u.gre.key) {
 		range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
-		range.min_proto = exp->saved_proto;
-		range.max_proto = exp->saved_proto;
+		range.min_proto.gre.key = t.src.u.gre.key;
+		range.max_proto.gre.key = t.src.u.gre.key;
 	}
 	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 }

@@ -42,6 +42,17 @@ static const struct pptp_fix_nat_map *lookup(const struct pptp_fix_nat_map *maps
 	return NULL;
 }
 
+/* @v is the far end's own ID for one of the calls. */
+static bool far_id(const struct pptp_fix_nat_map *maps, unsigned int nmaps, u16 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < nmaps; i++)
+		if (maps[i].used && maps[i].far_known && maps[i].far == v)
+			return true;
+	return false;
+}
+
 unsigned int pptp_fix_nat_plan(const struct pptp_fix_msg *m, enum pptp_fix_nat_dir dir,
 			       const struct pptp_fix_nat_map *maps, unsigned int nmaps,
 			       struct pptp_fix_rewrite *rw, unsigned int *unknown)
@@ -62,7 +73,10 @@ unsigned int pptp_fix_nat_plan(const struct pptp_fix_msg *m, enum pptp_fix_nat_d
 		if (names_translated(f, dir)) {
 			map = lookup(maps, nmaps, v, dir == PPTP_FIX_NAT_IN);
 			if (!map) {
-				(*unknown)++;
+				/* A translated PAC's CDN with the PNS's ID. */
+				if (!(info->flags & PPTP_FIX_F_CID_AMBIGUOUS) ||
+				    !far_id(maps, nmaps, v))
+					(*unknown)++;
 				continue;
 			}
 		} else if (info->flags & PPTP_FIX_F_CID_AMBIGUOUS) {

@@ -84,8 +84,15 @@ topo_add_pns2() {
 }
 
 # The router masquerades everything leaving towards the PAC: the PNS
-# behind it is seen as $RTR_OUT, as behind a home router.
+# behind it is seen as $RTR_OUT, as behind a home router.  With
+# ASSIGN=iptables-nft or iptables-legacy, with that tool (README recipes).
 rtr_masquerade() {
+	case "${ASSIGN:-nft}" in
+	iptables-*)
+		ip netns exec "$RTR" "$ASSIGN" -t nat -A POSTROUTING -o out0 -j MASQUERADE
+		return
+		;;
+	esac
 	ip netns exec "$RTR" nft -f - <<NFT
 table ip nat {
 	chain post {
@@ -105,9 +112,17 @@ topo_down() {
 	done
 }
 
-# The README's nft recipe for forwarded clients: assign helper @1 (default
-# "pptp") to control connections crossing the router.
+# The README's recipes for forwarded clients: assign helper @1 (default
+# "pptp") to control connections crossing the router, with nft, or with
+# ASSIGN=iptables-nft / iptables-legacy.
 rtr_assign_nft() {
+	case "${ASSIGN:-nft}" in
+	iptables-*)
+		ip netns exec "$RTR" "$ASSIGN" -t raw -A PREROUTING -p tcp --dport 1723 \
+			-j CT --helper "${1:-pptp}"
+		return
+		;;
+	esac
 	ip netns exec "$RTR" nft -f - <<NFT
 table inet pptp {
 	ct helper pptp-helper {

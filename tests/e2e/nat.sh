@@ -54,6 +54,23 @@ for sc in $SCENARIOS; do
 	topo_down
 done
 
+# The same through the iptables recipes (README): raw-table CT target
+# and MASQUERADE, with iptables-nft and with iptables-legacy.
+for ASSIGN in iptables-nft iptables-legacy; do
+	export ASSIGN
+	pair_topo
+	if run_pair seed; then
+		pass "seed, helper assigned by $ASSIGN: every field and GRE key right"
+	else
+		fail "seed, helper assigned by $ASSIGN"
+		sed 's/^/    /' /run/pair-*-"$rnd"
+	fi
+	check "seed, $ASSIGN: the second call got another Call ID" \
+		grep -qx 'id_changed 1' <(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+	topo_down
+done
+unset ASSIGN
+
 # Two real clients behind the NAT.
 rnd=$(printf '%04x' $((RANDOM)))
 NAT=1 topo_up && topo_add_pns2 && rtr_assign_nft && pac_start_pptpd && sleep 0.5

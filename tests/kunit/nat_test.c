@@ -58,6 +58,8 @@ static const struct plan_case pac_cases[] = {
 	{ "OCRP out", PPTP_FIX_OCRP, PPTP_FIX_NAT_OUT, 42143, 512, 7000, NONE },
 	{ "ICRQ out", PPTP_FIX_ICRQ, PPTP_FIX_NAT_OUT, 42143, 0, 7000, NONE },
 	{ "CDN out", PPTP_FIX_CDN, PPTP_FIX_NAT_OUT, 42143, 0, 7000, NONE },
+	{ "CDN out, PNS style", PPTP_FIX_CDN, PPTP_FIX_NAT_OUT, 512, 0, NONE, NONE },
+	{ "CDN out, neither", PPTP_FIX_CDN, PPTP_FIX_NAT_OUT, 99, 0, NONE, NONE, 1 },
 	{ "WEN out (names the PNS)", PPTP_FIX_WEN, PPTP_FIX_NAT_OUT, 0, 512, NONE, NONE },
 	{ "SLI out (names the PNS)", PPTP_FIX_SLI, PPTP_FIX_NAT_OUT, 0, 512, NONE, NONE },
 	{ "OCRQ in (names the PNS)", PPTP_FIX_OCRQ, PPTP_FIX_NAT_IN, 512, 0, NONE, NONE },

@@ -320,6 +320,8 @@ def main():
     ap.add_argument("--scenario", required=True,
                     help="a scenario; with --clients, one per connection, comma-separated")
     ap.add_argument("--clients", type=int, default=1)
+    ap.add_argument("--shared-gre", action="store_true",
+                    help="other peers in this namespace receive GRE too: skip their keys")
     args = ap.parse_args()
     names = args.scenario.split(",")
     for n in names:
@@ -328,6 +330,7 @@ def main():
     if args.clients == 1:
         steps = _fix(SCENARIOS[names[0]][args.role])
         peer = Peer(args)
+        peer.shared_gre = args.shared_gre
         try:
             peer.run(steps)
         except (Fail, OSError) as e:

@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Call ID translation for PACs behind port forwards (destination NAT):
+#
+#   pac1 198.51.100.2:1723 --.                                  PNS
+#                             rtr 203.0.113.1:1723 -> pac1  ---- 203.0.113.2
+#   pac2 192.0.2.130:1723  --'    203.0.113.1:1724 -> pac2
+#
+# (the namespaces of lib.sh's topology, with the roles swapped).  Both
+# PACs use Call ID 42143; the PNS calls both at once (PAC 1 holds its call
+# while PAC 2 plays each scenario), so the router must give PAC 2's calls
+# another ID, in every field and GRE key.  Every peer asserts every Call ID
+# field and GRE key it receives.
+set -u
+. "$(dirname "$0")/lib.sh"
+need_vm
+trap topo_down EXIT
+peer="$(cd "$(dirname "$0")/../peers" && pwd)/pptp_peer.py"
+
+modprobe nf_conntrack_pptp_fix && modprobe nf_nat_pptp_fix ||
+	{ fail "modprobe ours"; finish; exit; }
+
+rtr_port_forward() {
+	ip netns exec "$RTR" nft -f - <<NFT
+table ip nat {
+	chain pre {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "out0" tcp dport 1723 dnat to $PNS_IP:1723
+		iifname "out0" tcp dport 1724 dnat to $PNS2_IP:1723
+	}
+}
+NFT
+}
+
+for sc in seed coalesced incoming cdn-pns-style redial; do
+	rnd=$(printf '%04x' $((RANDOM)))
+	topo_up && topo_add_pns2 && rtr_port_forward && rtr_assign_nft
+	log=/run/dnat-$rnd
+	ip netns exec "$PNS" python3 "$peer" --role pac --tcp listen --addr "$PNS_IP" \
+		--peer-ip "$PAC_IP" --call-id 42143 --scenario seed-held >"$log-pac1" 2>&1 &
+	a=$!
+	ip netns exec "$PNS2" python3 "$peer" --role pac --tcp listen --addr "$PNS2_IP" \
+		--peer-ip "$PAC_IP" --call-id 42143 --scenario "$sc" >"$log-pac2" 2>&1 &
+	b=$!
+	sleep 0.3
+	ip netns exec "$PAC" timeout 60 python3 "$peer" --role pns --tcp connect \
+		--addr "$RTR_OUT" --port 1723 --peer-ip "$RTR_OUT" --call-id 512 \
+		--scenario seed-held --shared-gre >"$log-pns1" 2>&1 &
+	c=$!
+	sleep 0.7
+	ok=1
+	ip netns exec "$PAC" timeout 60 python3 "$peer" --role pns --tcp connect \
+		--addr "$RTR_OUT" --port 1724 --peer-ip "$RTR_OUT" --call-id 600 \
+		--scenario "$sc" --shared-gre >"$log-pns2" 2>&1 || ok=0
+	wait "$c" || ok=0
+	wait "$a" || ok=0
+	wait "$b" || ok=0
+	if [ "$ok" = 1 ]; then
+		pass "$sc: two PACs with Call ID 42143 behind one address, every field and GRE key right"
+	else
+		fail "$sc: two PACs behind one address"
+		sed 's/^/    /' "$log"-*
+	fi
+	ids=$(grep -ho 'learned peer Call ID [0-9]*' "$log-pns1" "$log-pns2" | head -2 |
+		grep -o '[0-9]*$' | tr '\n' ' ')
+	check "$sc: the PNS sees two distinct PAC Call IDs ($ids)" \
+		sh -c "[ \$(echo $ids | tr ' ' '\n' | sort -u | wc -l) = 2 ]"
+	stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+	check "$sc: one PAC's Call ID translated" grep -qx 'id_changed 1' <<<"$stats"
+	check "$sc: no field left without a mapping" grep -qx 'nat_unknown 0' <<<"$stats"
+	topo_down
+done
+# A PAC-opened control connection: the PAC outside reaches two PNSs
+# behind the same port forwards, both with Call ID 512; the PNS is the
+# translated end, as the responder.
+for sc in seed incoming; do
+	rnd=$(printf '%04x' $((RANDOM)))
+	topo_up && topo_add_pns2 && rtr_port_forward && rtr_assign_nft
+	log=/run/dnat-$rnd
+	ip netns exec "$PNS" python3 "$peer" --role pns --tcp listen --addr "$PNS_IP" \
+		--peer-ip "$PAC_IP" --call-id 512 --scenario seed-held >"$log-pns1" 2>&1 &
+	a=$!
+	ip netns exec "$PNS2" python3 "$peer" --role pns --tcp listen --addr "$PNS2_IP" \
+		--peer-ip "$PAC_IP" --call-id 512 --scenario "$sc" >"$log-pns2" 2>&1 &
+	b=$!
+	sleep 0.3
+	ip netns exec "$PAC" timeout 60 python3 "$peer" --role pac --tcp connect \
+		--addr "$RTR_OUT" --port 1723 --peer-ip "$RTR_OUT" --call-id 42143 \
+		--scenario seed-held --shared-gre >"$log-pac1" 2>&1 &
+	c=$!
+	sleep 0.7
+	ok=1
+	ip netns exec "$PAC" timeout 60 python3 "$peer" --role pac --tcp connect \
+		--addr "$RTR_OUT" --port 1724 --peer-ip "$RTR_OUT" --call-id 42999 \
+		--scenario "$sc" --shared-gre >"$log-pac2" 2>&1 || ok=0
+	wait "$c" || ok=0
+	wait "$a" || ok=0
+	wait "$b" || ok=0
+	if [ "$ok" = 1 ]; then
+		pass "$sc, PAC-opened: two PNSs with Call ID 512 behind one address, all right"
+	else
+		fail "$sc, PAC-opened: two PNSs behind one address"
+		sed 's/^/    /' "$log"-*
+	fi
+	ids=$(grep -ho 'learned peer Call ID [0-9]*' "$log-pac1" "$log-pac2" | head -2 |
+		grep -o '[0-9]*$' | tr '\n' ' ')
+	check "$sc, PAC-opened: the PAC sees two distinct PNS Call IDs ($ids)" \
+		sh -c "[ \$(echo $ids | tr ' ' '\n' | sort -u | wc -l) = 2 ]"
+	stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+	check "$sc, PAC-opened: one PNS's Call ID translated" grep -qx 'id_changed 1' <<<"$stats"
+	check "$sc, PAC-opened: no field left without a mapping" grep -qx 'nat_unknown 0' <<<"$stats"
+	topo_down
+done
+finish
