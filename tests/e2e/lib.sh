@@ -240,3 +240,20 @@ run_pair() {
 	wait "$pacpid" || rc=1
 	return $rc
 }
+
+# The README's recipe for a PPTP client on the router itself: its control
+# connection leaves through the output hook.
+rtr_assign_local() {
+	ip netns exec "$RTR" nft -f - <<NFT
+table inet pptp-local {
+	ct helper pptp-helper {
+		type "${1:-pptp}" protocol tcp
+		l3proto ip
+	}
+	chain out {
+		type filter hook output priority filter; policy accept;
+		tcp dport 1723 ct helper set "pptp-helper"
+	}
+}
+NFT
+}
