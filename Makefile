@@ -7,6 +7,7 @@
 #   make demo              the demo in the test VM (see tests/e2e/demo.sh)
 #   make check             every test: builds, style, KUnit and VM tests
 #   make kunit             KUnit suites in the UML VM on 6.1 and 6.12
+#   make fuzz              libFuzzer over the pure layers (FUZZ_SECONDS=60)
 #   make style             checkpatch --strict on our sources
 #   make clean
 
@@ -37,7 +38,10 @@ demo:
 kunit:
 	scripts/kunit
 
+fuzz:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) scripts/fuzz
+
 style:
 	scripts/check style
 
-.PHONY: all module install clean check demo kunit style
+.PHONY: all module install clean check demo kunit fuzz style

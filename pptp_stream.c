@@ -229,9 +229,11 @@ bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 				return false;
 			}
 			s->msg_len = f.length;
-			if (f.info)
-				s->need = f.info->need;
-			continue;
+			if (!s->msg_len)
+				continue;
+			/* The header may already hold all the type needs. */
+			s->need = f.info->need;
+			want = s->need;
 		}
 
 		if (!s->reported && s->got >= want) {

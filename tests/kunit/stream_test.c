@@ -327,6 +327,28 @@ static void stream_lost_ignores_old_header(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.state, (u8)PPTP_FIX_STREAM_LOST);
 }
 
+/*
+ * A segment ending right after the 10 header bytes of a type that needs
+ * no more (found by the fuzzer): reported in that segment, not later.
+ */
+static void stream_report_at_header_end(struct kunit *test)
+{
+	struct stream_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct pptp_fix_stream s = {};
+	struct seen seen = {};
+	struct pptp_fix_msg m;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	add_msg(c, PPTP_FIX_SCCRQ, 0, 0);
+	feed(test, &s, &seen, c, 1, 0, 10);
+	KUNIT_EXPECT_EQ(test, seen.n, 1U);
+	KUNIT_EXPECT_EQ(test, seen.type[0], (u16)PPTP_FIX_SCCRQ);
+	KUNIT_EXPECT_FALSE(test, pptp_fix_stream_partial(&s, &m));
+	feed(test, &s, &seen, c, 1, 10, c->len - 10);
+	KUNIT_EXPECT_EQ(test, seen.n, 1U);
+	KUNIT_EXPECT_EQ(test, s.got, 0);
+}
+
 /* Each framing error is reported with its reason, from a tiny first segment. */
 static void stream_bad_first_bytes(struct kunit *test)
 {
@@ -357,6 +379,7 @@ static struct kunit_case stream_test_cases[] = {
 	KUNIT_CASE(stream_garbage_lost_then_resync),
 	KUNIT_CASE(stream_lost_ignores_old_header),
 	KUNIT_CASE(stream_bad_first_bytes),
+	KUNIT_CASE(stream_report_at_header_end),
 	{}
 };
 
