@@ -35,6 +35,24 @@ static bool pptp_fix_nat_mangle(struct sk_buff *skb, struct nf_conn *ct,
 					(const char *)bytes, len);
 }
 
+/* Translate @ct's source or destination to @addr, and its key if it differs. */
+static void nat_to(struct nf_conn *ct, enum nf_nat_manip_type manip,
+		   const union nf_inet_addr *addr, __be16 key, __be16 want)
+{
+	struct nf_nat_range2 range = {
+		.flags = NF_NAT_RANGE_MAP_IPS,
+		.min_addr = *addr,
+		.max_addr = *addr,
+	};
+
+	if (key != want) {
+		range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+		range.min_proto.gre.key = want;
+		range.max_proto.gre.key = want;
+	}
+	nf_nat_setup_info(ct, &range, manip);
+}
+
 /*
  * A GRE conntrack made from one of a call's two expectations, @exp: its
  * ->dir is the control connection's direction it goes in, its
@@ -50,7 +68,6 @@ static void pptp_fix_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect
 	const struct nf_conn *master = ct->master;
 	struct nf_conntrack_tuple t = {};
 	struct nf_conntrack_expect *other;
-	struct nf_nat_range2 range = {};
 	u8 odir = !exp->dir;
 	/* The translated end sends in the direction its address is NATed. */
 	u8 tdir = master->status & IPS_SRC_NAT ? IP_CT_DIR_ORIGINAL : IP_CT_DIR_REPLY;
@@ -80,28 +97,9 @@ static void pptp_fix_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect
 		nf_ct_expect_put(other);
 	}
 
-	/* Our reply must be @t: source as @t's destination ... */
-	range.flags = NF_NAT_RANGE_MAP_IPS;
-	range.min_addr = t.dst.u3;
-	range.max_addr = t.dst.u3;
-	if (exp->tuple.src.u.gre.key != t.dst.u.gre.key) {
-		range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
-		range.min_proto.gre.key = t.dst.u.gre.key;
-		range.max_proto.gre.key = t.dst.u.gre.key;
-	}
-	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
-
-	/* ... and destination as @t's source. */
-	memset(&range, 0, sizeof(range));
-	range.flags = NF_NAT_RANGE_MAP_IPS;
-	range.min_addr = t.src.u3;
-	range.max_addr = t.src.u3;
-	if (exp->tuple.dst.u.gre.key != t.src.u.gre.key) {
-		range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
-		range.min_proto.gre.key = t.src.u.gre.key;
-		range.max_proto.gre.key = t.src.u.gre.key;
-	}
-	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+	/* Our reply must be @t: source as @t's destination, and back. */
+	nat_to(ct, NF_NAT_MANIP_SRC, &t.dst.u3, exp->tuple.src.u.gre.key, t.dst.u.gre.key);
+	nat_to(ct, NF_NAT_MANIP_DST, &t.src.u3, exp->tuple.dst.u.gre.key, t.src.u.gre.key);
 }
 
 static const struct nf_nat_pptp_fix_hook pptp_fix_nat_hook = {

@@ -33,83 +33,59 @@ table ip nat {
 NFT
 }
 
-for sc in seed coalesced incoming cdn-pns-style redial; do
+# forwarded ROLE SCENARIO LABEL IN-ID OUT-ID1 OUT-ID2: two ROLE peers
+# (pac or pns) behind the port forwards, both with Call ID IN-ID; the peer
+# outside calls both (the first holds its call while the second plays
+# SCENARIO), with OUT-ID1 and OUT-ID2.  The router must translate the
+# second inside peer's ID.
+forwarded() {
+	local role=$1 sc=$2 label=$3 in_id=$4 out1=$5 out2=$6 out log a b c ok ids stats
+	out=pac
+	[ "$role" = pac ] && out=pns
 	rnd=$(printf '%04x' $((RANDOM)))
 	topo_up && topo_add_pns2 && rtr_port_forward && rtr_assign_nft
 	log=/run/dnat-$rnd
-	ip netns exec "$PNS" python3 "$peer" --role pac --tcp listen --addr "$PNS_IP" \
-		--peer-ip "$PAC_IP" --call-id 42143 --scenario seed-held >"$log-pac1" 2>&1 &
+	ip netns exec "$PNS" python3 "$peer" --role "$role" --tcp listen --addr "$PNS_IP" \
+		--peer-ip "$PAC_IP" --call-id "$in_id" --scenario seed-held >"$log-in1" 2>&1 &
 	a=$!
-	ip netns exec "$PNS2" python3 "$peer" --role pac --tcp listen --addr "$PNS2_IP" \
-		--peer-ip "$PAC_IP" --call-id 42143 --scenario "$sc" >"$log-pac2" 2>&1 &
+	ip netns exec "$PNS2" python3 "$peer" --role "$role" --tcp listen --addr "$PNS2_IP" \
+		--peer-ip "$PAC_IP" --call-id "$in_id" --scenario "$sc" >"$log-in2" 2>&1 &
 	b=$!
 	sleep 0.3
-	ip netns exec "$PAC" timeout 60 python3 "$peer" --role pns --tcp connect \
-		--addr "$RTR_OUT" --port 1723 --peer-ip "$RTR_OUT" --call-id 512 \
-		--scenario seed-held --shared-gre >"$log-pns1" 2>&1 &
+	ip netns exec "$PAC" timeout 60 python3 "$peer" --role "$out" --tcp connect \
+		--addr "$RTR_OUT" --port 1723 --peer-ip "$RTR_OUT" --call-id "$out1" \
+		--scenario seed-held --shared-gre >"$log-out1" 2>&1 &
 	c=$!
 	sleep 0.7
 	ok=1
-	ip netns exec "$PAC" timeout 60 python3 "$peer" --role pns --tcp connect \
-		--addr "$RTR_OUT" --port 1724 --peer-ip "$RTR_OUT" --call-id 600 \
-		--scenario "$sc" --shared-gre >"$log-pns2" 2>&1 || ok=0
+	ip netns exec "$PAC" timeout 60 python3 "$peer" --role "$out" --tcp connect \
+		--addr "$RTR_OUT" --port 1724 --peer-ip "$RTR_OUT" --call-id "$out2" \
+		--scenario "$sc" --shared-gre >"$log-out2" 2>&1 || ok=0
 	wait "$c" || ok=0
 	wait "$a" || ok=0
 	wait "$b" || ok=0
 	if [ "$ok" = 1 ]; then
-		pass "$sc: two PACs with Call ID 42143 behind one address, every field and GRE key right"
+		pass "$label: two ${role^^}s with Call ID $in_id behind one address, every field and GRE key right"
 	else
-		fail "$sc: two PACs behind one address"
+		fail "$label: two ${role^^}s behind one address"
 		sed 's/^/    /' "$log"-*
 	fi
-	ids=$(grep -ho 'learned peer Call ID [0-9]*' "$log-pns1" "$log-pns2" | head -2 |
+	ids=$(grep -ho 'learned peer Call ID [0-9]*' "$log-out1" "$log-out2" | head -2 |
 		grep -o '[0-9]*$' | tr '\n' ' ')
-	check "$sc: the PNS sees two distinct PAC Call IDs ($ids)" \
+	check "$label: the outside peer sees two distinct Call IDs ($ids)" \
 		sh -c "[ \$(echo $ids | tr ' ' '\n' | sort -u | wc -l) = 2 ]"
 	stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
-	check "$sc: one PAC's Call ID translated" grep -qx 'id_changed 1' <<<"$stats"
-	check "$sc: no field left without a mapping" grep -qx 'nat_unknown 0' <<<"$stats"
+	check "$label: one inside Call ID translated" grep -qx 'id_changed 1' <<<"$stats"
+	check "$label: no field left without a mapping" grep -qx 'nat_unknown 0' <<<"$stats"
 	topo_down
+}
+
+for sc in seed coalesced incoming cdn-pns-style redial; do
+	forwarded pac "$sc" "$sc" 42143 512 600
 done
 # A PAC-opened control connection: the PAC outside reaches two PNSs
-# behind the same port forwards, both with Call ID 512; the PNS is the
-# translated end, as the responder.
+# behind the same forwards; the PNS is the translated end, as responder.
 for sc in seed incoming; do
-	rnd=$(printf '%04x' $((RANDOM)))
-	topo_up && topo_add_pns2 && rtr_port_forward && rtr_assign_nft
-	log=/run/dnat-$rnd
-	ip netns exec "$PNS" python3 "$peer" --role pns --tcp listen --addr "$PNS_IP" \
-		--peer-ip "$PAC_IP" --call-id 512 --scenario seed-held >"$log-pns1" 2>&1 &
-	a=$!
-	ip netns exec "$PNS2" python3 "$peer" --role pns --tcp listen --addr "$PNS2_IP" \
-		--peer-ip "$PAC_IP" --call-id 512 --scenario "$sc" >"$log-pns2" 2>&1 &
-	b=$!
-	sleep 0.3
-	ip netns exec "$PAC" timeout 60 python3 "$peer" --role pac --tcp connect \
-		--addr "$RTR_OUT" --port 1723 --peer-ip "$RTR_OUT" --call-id 42143 \
-		--scenario seed-held --shared-gre >"$log-pac1" 2>&1 &
-	c=$!
-	sleep 0.7
-	ok=1
-	ip netns exec "$PAC" timeout 60 python3 "$peer" --role pac --tcp connect \
-		--addr "$RTR_OUT" --port 1724 --peer-ip "$RTR_OUT" --call-id 42999 \
-		--scenario "$sc" --shared-gre >"$log-pac2" 2>&1 || ok=0
-	wait "$c" || ok=0
-	wait "$a" || ok=0
-	wait "$b" || ok=0
-	if [ "$ok" = 1 ]; then
-		pass "$sc, PAC-opened: two PNSs with Call ID 512 behind one address, all right"
-	else
-		fail "$sc, PAC-opened: two PNSs behind one address"
-		sed 's/^/    /' "$log"-*
-	fi
-	ids=$(grep -ho 'learned peer Call ID [0-9]*' "$log-pac1" "$log-pac2" | head -2 |
-		grep -o '[0-9]*$' | tr '\n' ' ')
-	check "$sc, PAC-opened: the PAC sees two distinct PNS Call IDs ($ids)" \
-		sh -c "[ \$(echo $ids | tr ' ' '\n' | sort -u | wc -l) = 2 ]"
-	stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
-	check "$sc, PAC-opened: one PNS's Call ID translated" grep -qx 'id_changed 1' <<<"$stats"
-	check "$sc, PAC-opened: no field left without a mapping" grep -qx 'nat_unknown 0' <<<"$stats"
-	topo_down
+	forwarded pns "$sc" "$sc, PAC-opened" 512 42143 42999
 done
 finish

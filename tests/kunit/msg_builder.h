@@ -11,6 +11,18 @@
 
 #define MB_MAX	PPTP_FIX_MAX_MSG_LEN
 
+/* A valid header for @type with Length @length; the body is left as is. */
+static inline void mb_header(u8 *buf, u16 length, u16 type)
+{
+	pptp_fix_put16(buf, length);
+	pptp_fix_put16(buf + 2, PPTP_FIX_MSG_CONTROL);
+	buf[4] = 0x1a;
+	buf[5] = 0x2b;
+	buf[6] = 0x3c;
+	buf[7] = 0x4d;
+	pptp_fix_put16(buf + 8, type);
+}
+
 /*
  * Writes message @type into @buf: @own goes in the "Call ID" field, @peer
  * in the "Peer's Call ID" field, @result in the Result Code.  Returns its
@@ -22,13 +34,7 @@ static inline u16 mb_build(u8 *buf, u16 type, u16 own, u16 peer, u8 result)
 	unsigned int i;
 
 	memset(buf, 0, info->size);
-	pptp_fix_put16(buf, info->size);
-	pptp_fix_put16(buf + 2, PPTP_FIX_MSG_CONTROL);
-	buf[4] = 0x1a;
-	buf[5] = 0x2b;
-	buf[6] = 0x3c;
-	buf[7] = 0x4d;
-	pptp_fix_put16(buf + 8, type);
+	mb_header(buf, info->size, type);
 	for (i = 0; i < PPTP_FIX_MAX_CID_FIELDS; i++) {
 		const struct pptp_fix_cid_field *f = &info->cid[i];
 

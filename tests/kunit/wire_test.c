@@ -9,6 +9,7 @@
 
 #include "pptp_fix_wire.h"
 #include "pptp_fix_stream.h"
+#include "msg_builder.h"
 
 #define MSG_BUF_LEN (PPTP_FIX_MAX_MSG_LEN + 16)
 
@@ -16,13 +17,7 @@
 static void build_msg(u8 *buf, u16 length, u16 type)
 {
 	memset(buf, 0, MSG_BUF_LEN);
-	pptp_fix_put16(buf, length);
-	pptp_fix_put16(buf + 2, PPTP_FIX_MSG_CONTROL);
-	buf[4] = 0x1a;
-	buf[5] = 0x2b;
-	buf[6] = 0x3c;
-	buf[7] = 0x4d;
-	pptp_fix_put16(buf + 8, type);
+	mb_header(buf, length, type);
 }
 
 /* RFC 2637 section 2: Length of each control message, header included. */
