@@ -34,7 +34,7 @@
 #include <linux/in.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
-#include <linux/percpu.h>
+#include <linux/atomic.h>
 #include <linux/jhash.h>
 #include <linux/random.h>
 #include <net/net_namespace.h>
@@ -68,7 +68,7 @@ MODULE_PARM_DESC(max_calls, "Calls tracked per control connection, 1-8 (default 
 #define PPTP_FIX_GRE_STREAM_TIMEOUT	(5 * 60 * 60 * HZ)
 #define PPTP_FIX_CHUNK			256
 
-/* Per network namespace counters, one u64 per CPU each, summed on read. */
+/* Per network namespace counters. */
 #define S_MSG(type, dir)	((type) * IP_CT_DIR_MAX + (dir))
 #define S_VERDICT(v)		(S_MSG(PPTP_FIX_CTRL_MAX + 1, 0) + (v))
 #define S_FRAME(r)		(S_VERDICT(PPTP_FIX_T_NR_VERDICTS) + (r))
@@ -93,14 +93,16 @@ enum {
 	S_NR,
 };
 
-struct pptp_fix_stats {
-	u64 v[S_NR];
-};
-
 #define PPTP_FIX_ID_BUCKETS	256
 
+/*
+ * Everything lives in the net_generic area, which the core frees only
+ * after every pernet exit: conntrack's own exit, which runs after ours
+ * (it registered first), destroys the namespace's remaining control
+ * conntracks, and their destroy callbacks still count and unlink IDs.
+ */
 struct pptp_fix_net {
-	struct pptp_fix_stats __percpu *stats;
+	atomic64_t stats[S_NR];
 	/*
 	 * The PNS Call IDs in use towards each PAC.  Its lock is taken when a
 	 * call's PNS ID first appears and when the call ends, never per
@@ -129,7 +131,7 @@ static void stat_inc(struct net *net, unsigned int idx)
 {
 	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
 
-	this_cpu_inc(pn->stats->v[idx]);
+	atomic64_inc(&pn->stats[idx]);
 }
 
 /* Counter names in /proc/net/stat/nf_pptp_fix: one word each. */
@@ -837,12 +839,11 @@ static int pptp_fix_stat_show(struct seq_file *seq, void *v)
 		"nat_unsupported", "id_kept", "id_changed", "id_exhausted",
 		"id_collision", "mangle_failed",
 	};
-	u64 sum[S_NR] = {};
-	unsigned int i, d, cpu;
+	u64 sum[S_NR];
+	unsigned int i, d;
 
-	for_each_possible_cpu(cpu)
-		for (i = 0; i < S_NR; i++)
-			sum[i] += per_cpu_ptr(pn->stats, cpu)->v[i];
+	for (i = 0; i < S_NR; i++)
+		sum[i] = atomic64_read(&pn->stats[i]);
 
 	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
 		for (d = 0; d < IP_CT_DIR_MAX; d++)
@@ -863,24 +864,16 @@ static int __net_init pptp_fix_net_init(struct net *net)
 {
 	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
 
-	pn->stats = alloc_percpu(struct pptp_fix_stats);
-	if (!pn->stats)
-		return -ENOMEM;
 	spin_lock_init(&pn->ids_lock);
 	if (!proc_create_net_single("nf_pptp_fix", 0444, net->proc_net_stat,
-				    pptp_fix_stat_show, NULL)) {
-		free_percpu(pn->stats);
+				    pptp_fix_stat_show, NULL))
 		return -ENOMEM;
-	}
 	return 0;
 }
 
 static void __net_exit pptp_fix_net_exit(struct net *net)
 {
-	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
-
 	remove_proc_entry("nf_pptp_fix", net->proc_net_stat);
-	free_percpu(pn->stats);
 }
 
 static struct pernet_operations pptp_fix_net_ops = {
