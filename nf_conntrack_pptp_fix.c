@@ -649,15 +649,20 @@ static struct pptp_fix_conn *pptp_fix_conn_get(struct nf_conn *ct)
 	}
 	pptp_fix_session_init(&conn->ss, max_calls);
 
-	/* Both directions may race to the first payload. */
+	/*
+	 * Both directions may race to the first payload, and a destroy may
+	 * race with both: publish and list under the lock destroy takes.
+	 */
+	INIT_LIST_HEAD(&conn->list);
+	spin_lock_bh(&pptp_fix_conns_lock);
 	old = cmpxchg(&info->conn, NULL, conn);
+	if (!old)
+		list_add(&conn->list, &pptp_fix_conns);
+	spin_unlock_bh(&pptp_fix_conns_lock);
 	if (old) {
 		kfree(conn);
 		return old;
 	}
-	spin_lock_bh(&pptp_fix_conns_lock);
-	list_add(&conn->list, &pptp_fix_conns);
-	spin_unlock_bh(&pptp_fix_conns_lock);
 	return conn;
 }
 
@@ -736,6 +741,11 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 	h.hook = rcu_dereference(nf_nat_pptp_fix_hook);
 
 	spin_lock_bh(&h.conn->lock);
+	/* Torn down by a destroy on another CPU since we looked it up. */
+	if (h.conn->dead) {
+		spin_unlock_bh(&h.conn->lock);
+		return NF_ACCEPT;
+	}
 	pptp_fix_walk_skb(skb, dataoff, ntohl(th->seq), &h.conn->stream[h.dir], &w,
 			  help_msg, &h);
 	stat_inc(net, S_SEG(w.note));
@@ -759,7 +769,9 @@ static void pptp_fix_conn_free(struct pptp_fix_conn *conn)
 	spin_lock_bh(&conn->lock);
 	pptp_fix_session_end(&conn->ss, &out);
 	apply_out(conn->ct, conn, &out);
+	conn->dead = 1;
 	spin_unlock_bh(&conn->lock);
+	/* A help() may still hold it, under RCU, until it sees ->dead. */
 	kfree_rcu(conn, rcu);
 }
 

@@ -35,6 +35,7 @@ struct pptp_fix_conn {
 	 * packet path takes no global lock.
 	 */
 	spinlock_t lock;
+	u8 dead;		/* torn down: help() must not touch it */
 	s8 keymap_slot;		/* call owning the master's GRE key map pair */
 	struct nf_conn *ct;
 	struct list_head list;	/* pptp_fix_conns, for module unload */
