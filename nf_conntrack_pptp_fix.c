@@ -62,7 +62,7 @@ MODULE_PARM_DESC(port, "TCP port of the helper's tuple (default 1723); only regi
 
 static uint max_calls = PPTP_FIX_MAX_CALLS;
 module_param(max_calls, uint, 0444);
-MODULE_PARM_DESC(max_calls, "Calls tracked per control connection, 1-8 (default 8)");
+MODULE_PARM_DESC(max_calls, "Calls tracked per control connection, 1-8 (default 8); GRE expectations are at most twice that");
 
 #define PPTP_FIX_GRE_TIMEOUT		(10 * 60 * HZ)
 #define PPTP_FIX_GRE_STREAM_TIMEOUT	(5 * 60 * 60 * HZ)
@@ -70,7 +70,9 @@ MODULE_PARM_DESC(max_calls, "Calls tracked per control connection, 1-8 (default 
 
 /* Per network namespace counters. */
 #define S_MSG(type, dir)	((type) * IP_CT_DIR_MAX + (dir))
-#define S_VERDICT(v)		(S_MSG(PPTP_FIX_CTRL_MAX + 1, 0) + (v))
+#define S_MSG_RW(type, dir)	(S_MSG(PPTP_FIX_CTRL_MAX + 1, 0) + S_MSG(type, dir))
+#define S_MSG_DROP(type, dir)	(S_MSG_RW(PPTP_FIX_CTRL_MAX + 1, 0) + S_MSG(type, dir))
+#define S_VERDICT(v)		(S_MSG_DROP(PPTP_FIX_CTRL_MAX + 1, 0) + (v))
 #define S_FRAME(r)		(S_VERDICT(PPTP_FIX_T_NR_VERDICTS) + (r))
 #define S_SEG(n)		(S_FRAME(PPTP_FIX_FRAME_NR_RESULTS) + (n))
 enum {
@@ -89,7 +91,10 @@ enum {
 	S_ID_CHANGED,
 	S_ID_EXHAUSTED,
 	S_ID_COLLISION,		/* untranslated call with an ID in use */
-	S_MANGLE_FAILED,
+	S_MANGLE_FAILED,	/* dropped: a rewrite could not be written */
+	S_RETRANS_CHANGED,	/* dropped: a retransmission changed a rewritten byte */
+	S_RETRANS_REPLAYED,	/* bytes rewritten by re-reading a retransmission */
+	S_RETRANS_OVERFLOW,	/* ... beyond what one segment may replay */
 	S_NR,
 };
 
@@ -488,6 +493,8 @@ struct help_ctx {
 	struct pptp_fix_conn *conn;
 	const struct nf_nat_pptp_fix_hook *hook;	/* NULL: no NAT module */
 	u8 dir;
+	/* Messages reported in this segment, per type: counted if it drops. */
+	u16 seen[PPTP_FIX_CTRL_MAX + 1];
 };
 
 /* Call IDs are translated: NAT module there, connection NATed, roles known. */
@@ -499,12 +506,13 @@ static bool nat_on(const struct help_ctx *h)
 
 /*
  * Plans message @m's rewrites and makes them the decision for its fields,
- * translating @tkeep too when given.  With @try_only, a plan that leaves
- * a field naming the translated end unmapped is not taken: returns false,
- * so that the caller can plan again once the tracker made the mapping.
+ * translating @tkeep too when given.  Returns how many fields it rewrites.
+ * With @try_only, a plan that leaves a field naming the translated end
+ * unmapped is not taken: returns -1, so that the caller can plan again
+ * once the tracker made the mapping.
  */
-static bool nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
-		     enum pptp_fix_nat_dir ndir, u8 *tkeep, bool try_only)
+static int nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
+		    enum pptp_fix_nat_dir ndir, u8 *tkeep, bool try_only)
 {
 	struct pptp_fix_conn *conn = h->conn;
 	struct pptp_fix_rewrite rw[PPTP_FIX_MAX_CID_FIELDS];
@@ -513,7 +521,7 @@ static bool nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
 
 	n = pptp_fix_nat_plan(m, ndir, conn->maps, conn->ss.max_calls, rw, &unknown);
 	if (unknown && try_only)
-		return false;
+		return -1;
 	for (i = 0; i < n; i++) {
 		stat_inc(net, S_NAT_FIELDS);
 		pr_debug("ct %p %s at %u: Call ID %u -> %u\n", h->ct,
@@ -527,7 +535,7 @@ static bool nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
 		stat_inc(net, S_NAT_UNKNOWN);
 		pptp_fix_log(h->ct, h->dir, "passed", m, "Call ID without a mapping");
 	}
-	return true;
+	return n;
 }
 
 /*
@@ -547,10 +555,11 @@ static void pptp_fix_msg(struct help_ctx *h, const struct pptp_fix_msg *m)
 	struct pptp_fix_msg tm = *m;
 	u8 tkeep[PPTP_FIX_KEEP];
 	enum pptp_fix_tverdict v;
-	bool planned = false;
+	int planned = -1;
 	u8 dir = h->dir;
 
 	stat_inc(net, S_MSG(m->ctrl_type, dir));
+	h->seen[m->ctrl_type]++;
 	if (nat_on(h)) {
 		if (dir != conn->nat_dir) {
 			memcpy(tkeep, m->keep, m->nkeep);
@@ -569,9 +578,11 @@ static void pptp_fix_msg(struct help_ctx *h, const struct pptp_fix_msg *m)
 	else
 		pptp_fix_log(ct, dir, "passed", m, pptp_fix_tverdict_name(v));
 	/* Roles may have become known with this very message. */
-	if (!planned && nat_on(h))
-		nat_plan(h, m, dir == conn->nat_dir ? PPTP_FIX_NAT_OUT : PPTP_FIX_NAT_IN,
-			 NULL, false);
+	if (planned < 0 && nat_on(h))
+		planned = nat_plan(h, m, dir == conn->nat_dir ? PPTP_FIX_NAT_OUT : PPTP_FIX_NAT_IN,
+				   NULL, false);
+	if (planned > 0)
+		stat_inc(net, S_MSG_RW(m->ctrl_type, dir));
 }
 
 /*
@@ -598,9 +609,13 @@ static void nat_partial(struct help_ctx *h)
 /*
  * Writes every remembered rewrite that falls in this segment, where the
  * byte still holds its old value: new segments, retransmissions and the
- * second half of a split Call ID alike.
+ * second half of a split Call ID alike.  Returns false if the segment
+ * must be dropped: a rewrite could not be written (what was written
+ * must not leave half done), or a retransmission carries, where we
+ * rewrote a byte, a value that is neither the one we read then nor ours
+ * (the receiver could take it in place of what we tracked).
  */
-static void apply_log(struct help_ctx *h, struct sk_buff *skb, enum ip_conntrack_info ctinfo,
+static bool apply_log(struct help_ctx *h, struct sk_buff *skb, enum ip_conntrack_info ctinfo,
 		      unsigned int protoff, unsigned int dataoff, u32 seq)
 {
 	const struct pptp_fix_rwlog *log = &h->conn->log[h->dir];
@@ -615,13 +630,115 @@ static void apply_log(struct help_ctx *h, struct sk_buff *skb, enum ip_conntrack
 		u8 b;
 
 		p = skb_header_pointer(skb, dataoff + off, 1, &b);
-		if (!p || *p != log->e[i].old)
+		if (!p || *p == log->e[i].new)
 			continue;
-		if (h->hook->mangle(skb, h->ct, ctinfo, protoff, off, &log->e[i].new, 1))
-			stat_inc(net, S_NAT_BYTES);
-		else
+		if (*p != log->e[i].old) {
+			stat_inc(net, S_RETRANS_CHANGED);
+			nf_ct_helper_log(skb, h->ct, "retransmission changes Call ID byte %u",
+					 seq + off);
+			return false;
+		}
+		if (!h->hook->mangle(skb, h->ct, ctinfo, protoff, off, &log->e[i].new, 1)) {
 			stat_inc(net, S_MANGLE_FAILED);
+			nf_ct_helper_log(skb, h->ct, "cannot rewrite Call ID byte");
+			return false;
+		}
+		stat_inc(net, S_NAT_BYTES);
 	}
+	return true;
+}
+
+/*
+ * Rewrites a retransmission carries beyond what the byte log still
+ * holds (it keeps the last PPTP_FIX_RWLOG bytes; a server may coalesce
+ * many messages naming the call): the retransmitted bytes are read
+ * again, from a whole valid header at the segment's start on, as the
+ * kernel's helper reads every segment, and planned with the mappings as
+ * they are now.  Bytes the log knows are left to it.  At most
+ * PPTP_FIX_REPLAY_BYTES per segment (a stack array).
+ */
+#define PPTP_FIX_REPLAY_BYTES	64
+
+struct replay_ctx {
+	const struct help_ctx *h;
+	enum pptp_fix_nat_dir ndir;
+	u32 seq;		/* the segment's first byte */
+	u32 rlen;		/* its first @rlen bytes were seen before */
+	unsigned int n;
+	bool more;
+	struct {
+		u16 off;
+		u8 old;
+		u8 new;
+	} b[PPTP_FIX_REPLAY_BYTES];
+};
+
+static void replay_byte(struct replay_ctx *r, u32 pos, u8 old, u8 new)
+{
+	const struct pptp_fix_rwlog *log = &r->h->conn->log[r->h->dir];
+	u32 off = pos - r->seq, o;
+
+	if (old == new || off >= r->rlen || pptp_fix_rwlog_next(log, pos, 1, 0, &o) >= 0)
+		return;
+	if (r->n == PPTP_FIX_REPLAY_BYTES) {
+		r->more = true;
+		return;
+	}
+	r->b[r->n].off = off;
+	r->b[r->n].old = old;
+	r->b[r->n].new = new;
+	r->n++;
+}
+
+static void replay_msg(void *ctx, const struct pptp_fix_msg *m)
+{
+	struct replay_ctx *r = ctx;
+	const struct pptp_fix_conn *conn = r->h->conn;
+	struct pptp_fix_rewrite rw[PPTP_FIX_MAX_CID_FIELDS];
+	unsigned int i, n, unknown;
+
+	n = pptp_fix_nat_plan(m, r->ndir, conn->maps, conn->ss.max_calls, rw, &unknown);
+	for (i = 0; i < n; i++) {
+		replay_byte(r, m->seq + rw[i].off, rw[i].old >> 8, rw[i].new >> 8);
+		replay_byte(r, m->seq + rw[i].off + 1, rw[i].old & 0xff, rw[i].new & 0xff);
+	}
+}
+
+static bool replay_retrans(struct help_ctx *h, struct sk_buff *skb,
+			   enum ip_conntrack_info ctinfo, unsigned int protoff,
+			   unsigned int dataoff, u32 seq, u32 rlen)
+{
+	struct net *net = nf_ct_net(h->ct);
+	/* Read as if framing had been lost: only a valid header resyncs. */
+	struct pptp_fix_stream tmp = {
+		.state = PPTP_FIX_STREAM_LOST,
+		.next_seq = seq,
+	};
+	struct replay_ctx r = {
+		.h = h,
+		.ndir = h->dir == h->conn->nat_dir ? PPTP_FIX_NAT_OUT : PPTP_FIX_NAT_IN,
+		.seq = seq,
+		.rlen = rlen,
+	};
+	struct pptp_fix_walk w;
+	unsigned int i;
+
+	/* All read before any is written: a rewritten byte is not read again. */
+	pptp_fix_walk_skb(skb, dataoff, seq, &tmp, &w, replay_msg, &r);
+	for (i = 0; i < r.n; i++) {
+		if (!h->hook->mangle(skb, h->ct, ctinfo, protoff, r.b[i].off, &r.b[i].new, 1)) {
+			stat_inc(net, S_MANGLE_FAILED);
+			nf_ct_helper_log(skb, h->ct, "cannot rewrite Call ID byte");
+			return false;
+		}
+		stat_inc(net, S_RETRANS_REPLAYED);
+	}
+	if (r.more) {
+		stat_inc(net, S_RETRANS_OVERFLOW);
+		pptp_fix_log(h->ct, h->dir, "retransmission", NULL,
+			     "more Call ID bytes than one segment may rewrite again");
+	}
+	return true;
 }
 
 static struct pptp_fix_conn *pptp_fix_conn_get(struct nf_conn *ct)
@@ -717,8 +834,11 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 	struct net *net = nf_ct_net(ct);
 	const struct tcphdr *th;
 	struct tcphdr _tcph;
+	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
 	struct pptp_fix_walk w;
-	unsigned int dataoff;
+	unsigned int dataoff, i;
+	int ret = NF_ACCEPT;
+	u32 seq, seen_end;
 
 	/* Nothing to track before the handshake completes, or while unloading. */
 	if ((ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY) ||
@@ -731,6 +851,7 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 	dataoff = protoff + th->doff * 4;
 	if (dataoff >= skb->len)
 		return NF_ACCEPT;
+	seq = ntohl(th->seq);
 
 	h.conn = pptp_fix_conn_get(ct);
 	if (!h.conn) {
@@ -746,8 +867,8 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 		spin_unlock_bh(&h.conn->lock);
 		return NF_ACCEPT;
 	}
-	pptp_fix_walk_skb(skb, dataoff, ntohl(th->seq), &h.conn->stream[h.dir], &w,
-			  help_msg, &h);
+	seen_end = h.conn->stream[h.dir].next_seq;
+	pptp_fix_walk_skb(skb, dataoff, seq, &h.conn->stream[h.dir], &w, help_msg, &h);
 	stat_inc(net, S_SEG(w.note));
 	if (w.error) {
 		stat_inc(net, S_FRAME(w.error));
@@ -756,10 +877,18 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 	}
 	if (nat_on(&h)) {
 		nat_partial(&h);
-		apply_log(&h, skb, ctinfo, protoff, dataoff, ntohl(th->seq));
+		if (!apply_log(&h, skb, ctinfo, protoff, dataoff, seq))
+			ret = NF_DROP;
+		else if ((w.note == PPTP_FIX_SEG_RETRANS || w.note == PPTP_FIX_SEG_OVERLAP) &&
+			 !replay_retrans(&h, skb, ctinfo, protoff, dataoff, seq,
+					 min_t(u32, w.len, seen_end - seq)))
+			ret = NF_DROP;
 	}
 	spin_unlock_bh(&h.conn->lock);
-	return NF_ACCEPT;
+	if (ret == NF_DROP)
+		for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
+			atomic64_add(h.seen[i], &pn->stats[S_MSG_DROP(i, h.dir)]);
+	return ret;
 }
 
 static void pptp_fix_conn_free(struct pptp_fix_conn *conn)
@@ -828,7 +957,8 @@ static int pptp_fix_unload_iter(struct nf_conn *ct, void *data)
 	return 0;
 }
 
-static const struct nf_conntrack_expect_policy pptp_fix_exp_policy = {
+/* Two expectations per call: max_expected follows max_calls at load. */
+static struct nf_conntrack_expect_policy pptp_fix_exp_policy __read_mostly = {
 	.max_expected	= 2 * PPTP_FIX_MAX_CALLS,
 	.timeout	= 5 * 60,
 };
@@ -842,6 +972,11 @@ static struct nf_conntrack_helper pptp_fix_helper __read_mostly = {
 	.expect_policy		= &pptp_fix_exp_policy,
 };
 
+static u64 stat_get(struct pptp_fix_net *pn, unsigned int idx)
+{
+	return atomic64_read(&pn->stats[idx]);
+}
+
 static int pptp_fix_stat_show(struct seq_file *seq, void *v)
 {
 	struct pptp_fix_net *pn = net_generic(seq_file_single_net(seq), pptp_fix_net_id);
@@ -849,26 +984,35 @@ static int pptp_fix_stat_show(struct seq_file *seq, void *v)
 		"calls_up", "calls_down", "keymap_busy", "expect_failed", "alloc_failed",
 		"nat_fields", "nat_bytes", "nat_unknown", "nat_straddle", "nat_straddle_undone",
 		"nat_unsupported", "id_kept", "id_changed", "id_exhausted",
-		"id_collision", "mangle_failed",
+		"id_collision", "mangle_failed", "retrans_changed", "retrans_replayed",
+		"retrans_overflow",
 	};
-	u64 sum[S_NR];
 	unsigned int i, d;
 
-	for (i = 0; i < S_NR; i++)
-		sum[i] = atomic64_read(&pn->stats[i]);
-
+	BUILD_BUG_ON(ARRAY_SIZE(totals) != S_NR - S_CALLS_UP);
 	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
 		for (d = 0; d < IP_CT_DIR_MAX; d++)
 			seq_printf(seq, "msg_%s_%s %llu\n", type_key[i],
-				   d ? "reply" : "orig", sum[S_MSG(i, d)]);
+				   d ? "reply" : "orig", stat_get(pn, S_MSG(i, d)));
+	/* Per type and direction: rewritten + unchanged = seen (msg_). */
+	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
+		for (d = 0; d < IP_CT_DIR_MAX; d++) {
+			const char *dn = d ? "reply" : "orig";
+			u64 seen = stat_get(pn, S_MSG(i, d)), rw = stat_get(pn, S_MSG_RW(i, d));
+
+			seq_printf(seq, "rewritten_%s_%s %llu\n", type_key[i], dn, rw);
+			seq_printf(seq, "unchanged_%s_%s %llu\n", type_key[i], dn, seen - rw);
+			seq_printf(seq, "dropped_%s_%s %llu\n", type_key[i], dn,
+				   stat_get(pn, S_MSG_DROP(i, d)));
+		}
 	for (i = 1; i < PPTP_FIX_T_NR_VERDICTS; i++)
-		seq_printf(seq, "passed_%s %llu\n", verdict_key[i], sum[S_VERDICT(i)]);
+		seq_printf(seq, "passed_%s %llu\n", verdict_key[i], stat_get(pn, S_VERDICT(i)));
 	for (i = PPTP_FIX_FRAME_BAD_LENGTH; i < PPTP_FIX_FRAME_NR_RESULTS; i++)
-		seq_printf(seq, "lost_%s %llu\n", frame_key[i], sum[S_FRAME(i)]);
+		seq_printf(seq, "lost_%s %llu\n", frame_key[i], stat_get(pn, S_FRAME(i)));
 	for (i = 0; i < PPTP_FIX_SEG_NR_NOTES; i++)
-		seq_printf(seq, "seg_%s %llu\n", seg_key[i], sum[S_SEG(i)]);
+		seq_printf(seq, "seg_%s %llu\n", seg_key[i], stat_get(pn, S_SEG(i)));
 	for (i = 0; i < ARRAY_SIZE(totals); i++)
-		seq_printf(seq, "%s %llu\n", totals[i], sum[S_CALLS_UP + i]);
+		seq_printf(seq, "%s %llu\n", totals[i], stat_get(pn, S_CALLS_UP + i));
 	return 0;
 }
 
@@ -907,6 +1051,7 @@ static int __init nf_conntrack_pptp_fix_init(void)
 		pr_err("name must be 1-%d characters\n", NF_CT_HELPER_NAME_LEN - 1);
 		return -EINVAL;
 	}
+	pptp_fix_exp_policy.max_expected = 2 * max_calls;
 	strscpy(pptp_fix_helper.name, name, sizeof(pptp_fix_helper.name));
 	pptp_fix_helper.tuple.src.u.tcp.port = htons(port);
 
