@@ -626,13 +626,17 @@ static bool apply_log(struct help_ctx *h, struct sk_buff *skb, enum ip_conntrack
 
 	for (i = pptp_fix_rwlog_next(log, seq, len, 0, &off); i >= 0;
 	     i = pptp_fix_rwlog_next(log, seq, len, i + 1, &off)) {
+		enum pptp_fix_rw_action act;
 		const u8 *p;
 		u8 b;
 
 		p = skb_header_pointer(skb, dataoff + off, 1, &b);
-		if (!p || *p == log->e[i].new)
+		if (!p)
 			continue;
-		if (*p != log->e[i].old) {
+		act = pptp_fix_rwbyte_action(&log->e[i], *p);
+		if (act == PPTP_FIX_RW_DONE)
+			continue;
+		if (act == PPTP_FIX_RW_CHANGED) {
 			stat_inc(net, S_RETRANS_CHANGED);
 			nf_ct_helper_log(skb, h->ct, "retransmission changes Call ID byte %u",
 					 seq + off);

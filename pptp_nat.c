@@ -247,13 +247,24 @@ int pptp_fix_rwlog_next(const struct pptp_fix_rwlog *log, u32 seq, u32 len,
 }
 EXPORT_SYMBOL_GPL(pptp_fix_rwlog_next);
 
-unsigned int pptp_fix_rwlog_apply(const struct pptp_fix_rwlog *log, u32 seq,
-				  u8 *data, u32 len)
+enum pptp_fix_rw_action pptp_fix_rwbyte_action(const struct pptp_fix_rwbyte *e, u8 byte)
+{
+	if (byte == e->old)
+		return PPTP_FIX_RW_WRITE;
+	return byte == e->new ? PPTP_FIX_RW_DONE : PPTP_FIX_RW_CHANGED;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_rwbyte_action);
+
+int pptp_fix_rwlog_apply(const struct pptp_fix_rwlog *log, u32 seq, u8 *data, u32 len)
 {
 	unsigned int n = 0;
 	u32 off;
 	int i;
 
+	for (i = pptp_fix_rwlog_next(log, seq, len, 0, &off); i >= 0;
+	     i = pptp_fix_rwlog_next(log, seq, len, i + 1, &off))
+		if (pptp_fix_rwbyte_action(&log->e[i], data[off]) == PPTP_FIX_RW_CHANGED)
+			return -1;
 	for (i = pptp_fix_rwlog_next(log, seq, len, 0, &off); i >= 0;
 	     i = pptp_fix_rwlog_next(log, seq, len, i + 1, &off)) {
 		if (data[off] == log->e[i].old) {

@@ -287,6 +287,8 @@ enum pptp_fix_tverdict pptp_fix_track(struct pptp_fix_session *ss, u8 dir,
 				      struct pptp_fix_track_out *out)
 {
 	const struct pptp_fix_type_info *info = m->info;
+	enum pptp_fix_tverdict v;
+	bool learned = false;
 
 	out->up = 0;
 	out->down = 0;
@@ -298,16 +300,23 @@ enum pptp_fix_tverdict pptp_fix_track(struct pptp_fix_session *ss, u8 dir,
 
 		if (ss->pns_dir == PPTP_FIX_DIR_UNKNOWN) {
 			/* Roles are fixed by the first message that shows them. */
-			if (ss->state == PPTP_FIX_SESS_CONFIRMED)
+			if (ss->state == PPTP_FIX_SESS_CONFIRMED) {
 				ss->pns_dir = pns_dir;
+				learned = true;
+			}
 		} else if (ss->pns_dir != pns_dir) {
 			return PPTP_FIX_T_WRONG_SIDE;
 		}
 	}
 
 	if (m->ctrl_type >= PPTP_FIX_OCRQ)
-		return track_call(ss, dir, m, out);
-	return track_session(ss, m, out);
+		v = track_call(ss, dir, m, out);
+	else
+		v = track_session(ss, m, out);
+	/* ... that is accepted: a stray WAN-Error-Notify teaches nothing. */
+	if (v != PPTP_FIX_T_OK && learned)
+		ss->pns_dir = PPTP_FIX_DIR_UNKNOWN;
+	return v;
 }
 EXPORT_SYMBOL_GPL(pptp_fix_track);
 

@@ -96,9 +96,20 @@ unsigned int pptp_fix_rwlog_set(struct pptp_fix_rwlog *log, const struct pptp_fi
 int pptp_fix_rwlog_next(const struct pptp_fix_rwlog *log, u32 seq, u32 len,
 			int from, u32 *off);
 
-/* Applies the log to a segment's bytes in place; returns bytes written. */
-unsigned int pptp_fix_rwlog_apply(const struct pptp_fix_rwlog *log, u32 seq,
-				  u8 *data, u32 len);
+/* What to do with a logged rewrite, given the byte a segment carries there. */
+enum pptp_fix_rw_action {
+	PPTP_FIX_RW_WRITE = 0,	/* the byte we read then: write ours */
+	PPTP_FIX_RW_DONE,	/* already ours */
+	PPTP_FIX_RW_CHANGED,	/* neither: a retransmission changed it */
+};
+
+enum pptp_fix_rw_action pptp_fix_rwbyte_action(const struct pptp_fix_rwbyte *e, u8 byte);
+
+/*
+ * Applies the log to a segment's bytes in place; returns bytes written,
+ * or -1, writing nothing, if a byte is PPTP_FIX_RW_CHANGED.
+ */
+int pptp_fix_rwlog_apply(const struct pptp_fix_rwlog *log, u32 seq, u8 *data, u32 len);
 
 /*
  * Chooses the Call ID the far end will see for the translated end's
