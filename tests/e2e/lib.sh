@@ -137,7 +137,8 @@ table inet pptp {
 NFT
 }
 
-# pptpd in the server namespace, no authentication and no MPPE.
+# pptpd in the server namespace, no authentication and no MPPE; on
+# address $PPTPD_LISTEN only, when set.
 pac_start_pptpd() {
 	local dir=/run/pptp-test-$rnd
 	mkdir -p "$dir" /run/pptp
@@ -152,6 +153,7 @@ OPT
 option $dir/options
 localip 192.0.2.1
 remoteip 192.0.2.10-50
+${PPTPD_LISTEN:+listen $PPTPD_LISTEN}
 CONF
 	ip netns exec "$PAC" pptpd -c "$dir/pptpd.conf" -p "$dir/pptpd.pid"
 }
@@ -232,7 +234,12 @@ run_pair() {
 		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
 		--scenario seed-held >"/run/pair-pns1-$rnd" 2>&1 &
 	p1=$!
-	sleep 0.7
+	# Client 1 must be the PAC's first connection: wait for its session.
+	local i
+	for i in $(seq 100); do
+		grep -q "got SCCRP" "/run/pair-pns1-$rnd" 2>/dev/null && break
+		sleep 0.1
+	done
 	ip netns exec "$PNS2" timeout 60 python3 "$peer" --role pns --tcp connect \
 		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
 		--scenario "$sc" >"/run/pair-pns2-$rnd" 2>&1 || rc=1

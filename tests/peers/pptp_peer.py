@@ -302,6 +302,13 @@ SCENARIOS = {
                      {"pns": [("expect", "ICRQ"), ("send", "ICRP"), ("expect", "ICCN")],
                       "pac": [("send", "ICRQ"), ("expect", "ICRP"), ("send", "ICCN")]},
                      SLI_BOTH, gre_both_ways(), clear()),
+    # The server sends thirty Set-Link-Info + WAN-Error-Notify pairs in one
+    # write, each naming the client's call: segments full of Call IDs, for
+    # a router that must also rewrite their retransmissions.
+    "burst": join(start(), outgoing(),
+                  {"pns": [("expect", n) for n in ["SLI", "WEN"] * 30],
+                   "pac": [("sendx", ["SLI", "WEN"] * 30)]},
+                  gre_both_ways(), clear()),
     # Two calls, one after the other, on one control connection.
     "redial": join(start(), outgoing(), gre_both_ways(), clear(),
                    {"pns": [("forget",)], "pac": [("forget",)]},
