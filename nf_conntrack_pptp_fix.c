@@ -992,6 +992,7 @@ static int pptp_fix_stat_show(struct seq_file *seq, void *v)
 		"retrans_overflow",
 	};
 	unsigned int i, d;
+	u64 down;
 
 	BUILD_BUG_ON(ARRAY_SIZE(totals) != S_NR - S_CALLS_UP);
 	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
@@ -1017,6 +1018,9 @@ static int pptp_fix_stat_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "seg_%s %llu\n", seg_key[i], stat_get(pn, S_SEG(i)));
 	for (i = 0; i < ARRAY_SIZE(totals); i++)
 		seq_printf(seq, "%s %llu\n", totals[i], stat_get(pn, S_CALLS_UP + i));
+	/* Down read first: a call ending meanwhile cannot make it negative. */
+	down = stat_get(pn, S_CALLS_DOWN);
+	seq_printf(seq, "calls_active %llu\n", stat_get(pn, S_CALLS_UP) - down);
 	return 0;
 }
 

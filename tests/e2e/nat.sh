@@ -43,6 +43,12 @@ for sc in $SCENARIOS; do
 	stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
 	check "$sc: the second call got another Call ID" grep -qx 'id_changed 1' <<<"$stats"
 	check "$sc: no field left without a mapping" grep -qx 'nat_unknown 0' <<<"$stats"
+	check "$sc: counters: messages rewritten going out" \
+		grep -Eq '^rewritten_[a-z]+_orig [1-9]' <<<"$stats"
+	check "$sc: counters: messages rewritten coming in" \
+		grep -Eq '^rewritten_[a-z]+_reply [1-9]' <<<"$stats"
+	check "$sc: counters: client 1's Call ID kept" grep -Eq '^id_kept [1-9]' <<<"$stats"
+	check "$sc: counters: nothing dropped" test -z "$(grep -E '^dropped_.* [1-9]' <<<"$stats")"
 	if [ "$sc" = split ]; then
 		check "$sc: a Call ID rewritten across two segments" \
 			grep -Eq '^nat_straddle [1-9]' <<<"$stats"

@@ -81,13 +81,19 @@ stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
 check "counters: Outgoing-Call-Request seen" grep -q '^msg_ocrq_orig 1$' <<<"$stats"
 check "counters: Outgoing-Call-Reply seen" grep -q '^msg_ocrp_reply 1$' <<<"$stats"
 check "counters: one call up" grep -q '^calls_up 1$' <<<"$stats"
+check "counters: one call active" grep -q '^calls_active 1$' <<<"$stats"
+check "counters: no NAT, so Outgoing-Call-Request passed unchanged" \
+	grep -q '^unchanged_ocrq_orig 1$' <<<"$stats"
+check "counters: nothing rewritten or dropped without NAT" \
+	test -z "$(grep -E '^(rewritten|dropped)_.* [1-9]' <<<"$stats")"
 untracked=$(grep -E '^(passed|lost)_' <<<"$stats" | grep -v ' 0$')
 check "counters: nothing passed untracked ${untracked:+($untracked)}" test -z "$untracked"
 
 ip netns exec "$RTR" conntrack -D -p tcp --dport 1723 >/dev/null 2>&1
 check "deleting the control conntrack removes the GRE one" \
 	sh -c "! ip netns exec $RTR conntrack -L -p gre 2>/dev/null | grep -q '^gre'"
-check "counters: the call went down" \
-	grep -q '^calls_down 1$' <<<"$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)"
+stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+check "counters: the call went down" grep -q '^calls_down 1$' <<<"$stats"
+check "counters: no call active" grep -q '^calls_active 0$' <<<"$stats"
 
 finish
