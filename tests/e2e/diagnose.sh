@@ -62,6 +62,40 @@ capture_stop() {
 	caps=()
 }
 
+# waitfor COMMAND...: up to 15 s for COMMAND to succeed.
+waitfor() {
+	local _
+	for _ in $(seq 150); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Client 1 (Call ID 512) holds a call while client 2 (Call ID 512) plays
+# the seed's failure, the server serving both: as lib.sh's run_pair, but
+# each step waits for the one before, so that the server gets client 1
+# first.  Logs in $dir/$1-{pac,pns1,pns2}.log; 0 if all three passed.
+pair() {
+	local peer=$here/tests/peers/pptp_peer.py pacpid p1 rc=0
+	ip netns exec "$PAC" python3 "$peer" --role pac --tcp listen --addr "$PAC_IP" \
+		--peer-ip "$RTR_OUT" --call-id 42143 --clients 2 \
+		--scenario seed-held,coalesced >"$dir/$1-pac.log" 2>&1 &
+	pacpid=$!
+	waitfor ip netns exec "$PAC" sh -c "ss -ltnH 'sport = :1723' | grep -q ." || rc=1
+	ip netns exec "$PNS" timeout 60 python3 "$peer" --role pns --tcp connect \
+		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
+		--scenario seed-held >"$dir/$1-pns1.log" 2>&1 &
+	p1=$!
+	waitfor grep -q 'got OCRP' "$dir/$1-pns1.log" || rc=1
+	ip netns exec "$PNS2" timeout 60 python3 "$peer" --role pns --tcp connect \
+		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
+		--scenario coalesced >"$dir/$1-pns2.log" 2>&1 || rc=1
+	wait "$p1" || rc=1
+	wait "$pacpid" || rc=1
+	return $rc
+}
+
 # field FILE DIR TYPE COLUMN: a column of pptp-callid-diff's table.
 field() {
 	awk -v d="$2" -v t="$3" -v c="$4" '$3 == d && $4 == t { print $c; exit }' "$1"
@@ -87,12 +121,11 @@ run() {
 	capture "$h-lan1" in0 && capture "$h-lan2" in1 && capture "$h-wan" out0 ||
 		{ fail "$h: tcpdump did not start"; topo_down; return; }
 	ok=0
-	run_pair coalesced && ok=1
+	pair "$h" && ok=1
 	# libpcap hands packets over in blocks that fill or time out after a
 	# second: stopping tcpdump earlier loses the last packets.
 	sleep 2
 	capture_stop
-	cp /run/pair-*-"$rnd" "$dir/" 2>/dev/null
 
 	ip netns exec "$RTR" conntrack -L -p tcp --dport 1723 >"$dir/$h.conntrack" 2>/dev/null
 	check "$h: conntrack -L -p tcp --dport 1723 shows helper=pptp on both connections" \
@@ -103,11 +136,14 @@ run() {
 			grep -qx 'id_changed 1' "$dir/$h.stat"
 		check "$h: counters: Call ID fields rewritten (nat_fields > 0)" \
 			grep -Eqx 'nat_fields [1-9][0-9]*' "$dir/$h.stat"
+		dmesg | grep nf_conntrack_pptp_fix >"$dir/$h.dmesg"
+		check "$h: dmesg: no message passed, no framing lost, no call refused" \
+			sh -c "! grep -Eq ':[0-9]+->[0-9.]+:[0-9]+ ' '$dir/$h.dmesg'"
 	fi
 	topo_down
 
 	# The README's commands, word for word but for the file names.
-	for o in lan1 lan2 wan; do
+	for o in lan2 wan; do
 		tshark -r "$dir/$h-$o.pcap" -Y pptp -T fields -e frame.number \
 			-e pptp.control_message_type -e pptp.call_id -e pptp.peer_call_id \
 			>"$dir/$h-$o.tshark" 2>"$dir/$h-$o.tshark.err" ||
@@ -133,15 +169,16 @@ assert_kernel() {
 	check "kernel: client 2 failed, as the seed's client" test "$1" = 0
 	# What client 2 rejected: "SLI: field at 12 is X, my Call ID is 512".
 	rej=$(sed -n 's/.*FAILED: SLI: field at 12 is \([0-9]*\), my Call ID is 512.*/\1/p' \
-		"$dir/pair-pns2-$rnd")
-	echo "  client 2 said: $(grep -h FAILED "$dir/pair-pns2-$rnd")"
+		"$dir/kernel-pns2.log")
+	echo "  client 2 said: $(grep -h FAILED "$dir/kernel-pns2.log")"
 	x=$(field "$d2" 'LAN>WAN' Outgoing-Call-Request 6)
 	x=${x%/*}
 	check "kernel: pptp-callid-diff exits 1 (mismatch)" test "$(cat "$dir/kernel-2.rc")" = 1
 	check "kernel: Outgoing-Call-Request: Call ID 512 on the LAN, $x on the WAN" \
 		test "$(field "$d2" 'LAN>WAN' Outgoing-Call-Request 5)" = 512/- -a -n "$x" -a "$x" != 512
-	port=$(tshark -r "$dir/kernel-wan.pcap" -Y "pptp.call_id == $x" -T fields \
-		-e tcp.srcport 2>/dev/null | head -1)
+	# The router's port for client 2's connection: conntrack's reply tuple.
+	port=$(grep "src=$PNS2_IP " "$dir/kernel.conntrack" | grep -o 'dport=[0-9]*' | tail -1)
+	port=${port#dport=}
 	check "kernel: the new Call ID $x is the connection's TCP source port ($port)" \
 		test "$x" = "$port"
 	check "kernel: Set-Link-Info from the server: Peer's Call ID $x on both sides, MISMATCH" \
@@ -204,8 +241,8 @@ dyndbg() {
 
 main() {
 	need_vm
-	command -v tshark >/dev/null || { echo "SKIP: tshark not installed (scripts/install-deps)"; exit $ksft_skip; }
-	command -v tcpdump >/dev/null || { echo "SKIP: tcpdump not installed (scripts/install-deps)"; exit $ksft_skip; }
+	command -v tshark >/dev/null || { echo "SKIP: tshark not installed (scripts/install-deps)"; exit "$ksft_skip"; }
+	command -v tcpdump >/dev/null || { echo "SKIP: tcpdump not installed (scripts/install-deps)"; exit "$ksft_skip"; }
 	dir=$(mktemp -d /tmp/diagnose.XXXXXX)
 	trap cleanup EXIT
 
