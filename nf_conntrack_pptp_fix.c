@@ -10,8 +10,11 @@
  * (built into this object so that the module keeps the name users
  * modprobe) and exports to the NAT module and the KUnit suites.
  *
- * Nothing here drops a packet: a message the helper cannot place is
- * passed, counted (/proc/net/stat/nf_pptp_fix) and logged, rate-limited.
+ * A message the helper cannot place is passed unchanged, counted
+ * (/proc/net/stat/nf_pptp_fix) and logged, rate-limited.  Only two
+ * things drop a segment, with nf_ct_helper_log(): a Call ID rewrite the
+ * NAT core cannot write (no half-rewritten ID may leave; TCP resends),
+ * and a retransmission that changes a byte we rewrote.
  *
  * Limitations:
  *  - IPv4 only, like RFC 2637 and the kernel's helper.
