@@ -674,7 +674,7 @@ struct replay_ctx {
 	unsigned int n;
 	bool more;
 	struct {
-		u16 off;
+		u32 off;	/* IPv4 BIG TCP: segments beyond 64 KB */
 		u8 old;
 		u8 new;
 	} b[PPTP_FIX_REPLAY_BYTES];
