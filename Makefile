@@ -7,6 +7,7 @@
 #   make demo              the demo in the test VM (see tests/e2e/demo.sh)
 #   make check             every test: builds, style, KUnit and VM tests
 #   make kunit             KUnit suites in the UML VM on 6.1 and 6.12
+#   make mips-kunit        KUnit suites on big-endian MIPS under QEMU
 #   make fuzz              libFuzzer over the pure layers (FUZZ_SECONDS=60)
 #   make style             checkpatch --strict on our sources
 #   make clean
@@ -38,10 +39,13 @@ demo:
 kunit:
 	scripts/kunit
 
+mips-kunit:
+	scripts/mips-kunit
+
 fuzz:
 	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) scripts/fuzz
 
 style:
 	scripts/check style
 
-.PHONY: all module install clean check demo kunit fuzz style
+.PHONY: all module install clean check demo kunit mips-kunit fuzz style
