@@ -76,6 +76,11 @@ for c in $(python3 "$inject" --list | awk '{ print $1 }'); do
 	fi
 done
 
+# Each case that lost framing was parsed again from the next header.
+check "framing regained after each loss (seg_resync $(counter seg_resync) >= lost $(
+	ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix | awk '/^lost_/ { n += $2 } END { print n }'))" \
+	test "$(counter seg_resync)" -ge "$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix |
+		awk '/^lost_/ { n += $2 } END { print n }')"
 check "ping through the tunnel after" ip netns exec "$PNS" busybox ping -c 3 -W 2 192.0.2.1
 kill -INT "$pingpid" 2>/dev/null
 wait "$pingpid" 2>/dev/null
