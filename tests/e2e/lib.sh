@@ -217,6 +217,17 @@ run_scenario() {
 	topo_down
 }
 
+# wait_for_log FILE PATTERN: until a peer's log shows PATTERN (15 s at
+# most): fixed sleeps race on a loaded machine or a debug kernel.
+wait_for_log() {
+	local i
+	for i in $(seq 150); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # run_pair SCENARIO: through a masquerading router, client 1 holds a call
 # with Call ID 512 (scenario seed-held) while client 2, also Call ID 512,
 # plays SCENARIO against the same PAC: the router must give client 2's
@@ -234,12 +245,9 @@ run_pair() {
 		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
 		--scenario seed-held >"/run/pair-pns1-$rnd" 2>&1 &
 	p1=$!
-	# Client 1 must be the PAC's first connection: wait for its session.
-	local i
-	for i in $(seq 100); do
-		grep -q "got SCCRP" "/run/pair-pns1-$rnd" 2>/dev/null && break
-		sleep 0.1
-	done
+	# Client 1 must be the PAC's first connection, and its call up while
+	# client 2 calls: wait for its Outgoing-Call-Reply.
+	wait_for_log "/run/pair-pns1-$rnd" "got OCRP"
 	ip netns exec "$PNS2" timeout 60 python3 "$peer" --role pns --tcp connect \
 		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
 		--scenario "$sc" >"/run/pair-pns2-$rnd" 2>&1 || rc=1

@@ -74,7 +74,7 @@ sleep 0.3
 ip netns exec "$RTR" timeout 60 python3 "$peer" --role pns --tcp connect --addr "$PAC_IP" \
 	--peer-ip "$PAC_IP" --call-id 512 --scenario seed-held >"/run/local-rtr-$rnd" 2>&1 &
 rtrpid=$!
-sleep 0.7
+wait_for_log "/run/local-rtr-$rnd" "got OCRP"
 ok=1
 ip netns exec "$PNS" timeout 60 python3 "$peer" --role pns --tcp connect --addr "$PAC_IP" \
 	--peer-ip "$PAC_IP" --call-id 512 --scenario seed >"/run/local-pns-$rnd" 2>&1 || ok=0

@@ -280,10 +280,11 @@ SCENARIOS = {
     # The seed's trace: outgoing call, Set-Link-Info both ways,
     # WAN-Error-Notify, GRE both ways, clear with an RFC-style CDN.
     "seed": join(start(), outgoing(), SLI_BOTH, gre_both_ways(), clear()),
-    # The seed's trace with the call held up for two seconds before it is
-    # cleared: for several clients at once, their calls overlap.
+    # The seed's trace with the call held up for five seconds before it is
+    # cleared: for several clients at once, their calls overlap (also on
+    # a slow debug kernel).
     "seed-held": join(start(), outgoing(), SLI_BOTH, gre_both_ways(),
-                      {"pns": [("sleep", 2)], "pac": []}, SLI_BOTH, clear()),
+                      {"pns": [("sleep", 5)], "pac": []}, SLI_BOTH, clear()),
     # The server's Outgoing-Call-Reply and Set-Link-Info in one segment.
     "coalesced": join(start(), outgoing(("sendx", ["OCRP", "SLI"])),
                       {"pns": [("expect", "SLI")], "pac": []},
