@@ -1,0 +1,166 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The installed modules and packaging/nf-pptp-fix.conf as a user gets them:
+# `make install` into a module tree on tmpfs (the UML kernel's own modules
+# plus ours), the snippet it installs copied into a tmpfs /etc/modprobe.d,
+# and the kernel's module requests pointed at that tree.  Then nothing is
+# loaded by hand:
+#   - the README's nft rule (ct helper object of type "pptp") behind a
+#     masquerade autoloads nf_conntrack_pptp_fix and nf_nat_pptp_fix (the
+#     snippet's alias for nfct-helper-pptp), never the kernel's modules,
+#     and a call through that router is tracked by them;
+#   - modprobe nf_conntrack_pptp / nf_nat_pptp are refused, the kernel's
+#     modules' old names ip_nat_pptp / ip_conntrack_pptp load ours;
+#   - iptables' CT --helper pptp autoloads ours the same way.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+main() {
+	need_vm
+	local repo krel out
+	# Globals: the EXIT trap runs after main returns.
+	repo=$(cd "$(dirname "$0")/../.." && pwd)
+	krel=$(uname -r)
+	if [ ! -r "${NF_PPTP_FIX_KDIR:-}/Makefile" ] || ! ls "${NF_PPTP_FIX_MODULES:-}"/*.ko >/dev/null 2>&1; then
+		echo "SKIP: NF_PPTP_FIX_KDIR / NF_PPTP_FIX_MODULES not readable in the VM"
+		exit "$ksft_skip"
+	fi
+	tree=/tmp/modtree-$rnd
+	conf=/tmp/modprobe.d-$rnd
+	wrap=/tmp/modprobe-bin-$rnd
+	saved_modprobe=$(cat /proc/sys/kernel/modprobe)
+	trap cleanup EXIT
+
+	# The kernel's own modules, as vm-run staged them, without ours.
+	mkdir -p "$tree/lib/modules/$krel" "$conf" "$wrap"
+	(cd "/run/vm-run/stage/lib/modules/$krel" && cp -a kernel modules.order modules.builtin \
+		modules.builtin.modinfo "$tree/lib/modules/$krel/")
+	check "make install into a tmpfs DESTDIR" \
+		make -s -C "$repo" install KDIR="$NF_PPTP_FIX_KDIR" ARCH=um \
+		MODDIR="$NF_PPTP_FIX_MODULES" DESTDIR="$tree"
+	local f dep
+	dep=$tree/lib/modules/$krel/modules.dep
+	for f in nf_conntrack_pptp_fix nf_nat_pptp_fix; do
+		check "$f.ko in lib/modules/$krel/updates" test -f "$tree/lib/modules/$krel/updates/$f.ko"
+		check "modules.dep lists $f" grep -q "^updates/$f.ko:" "$dep"
+	done
+	check "modules.dep: nf_nat_pptp_fix needs nf_conntrack_pptp_fix" \
+		grep -qx "updates/nf_nat_pptp_fix.ko: updates/nf_conntrack_pptp_fix.ko" "$dep"
+	# Without the snippet a request must find the kernel's helper only
+	# (packaging/nf-pptp-fix.conf says why).
+	check "modules.alias: nfct-helper-pptp is the kernel's nf_conntrack_pptp only" \
+		test "$(grep '^alias nfct-helper-pptp ' "$tree/lib/modules/$krel/modules.alias")" = \
+		"alias nfct-helper-pptp nf_conntrack_pptp"
+	check "snippet installed in etc/modprobe.d" test -f "$tree/etc/modprobe.d/nf-pptp-fix.conf"
+
+	# /etc/modprobe.d on tmpfs: what the host has there, and the snippet.
+	cp -a /etc/modprobe.d/. "$conf/"
+	mount -t tmpfs tmpfs /etc/modprobe.d
+	cp -a "$conf/." /etc/modprobe.d/
+	cp "$tree/etc/modprobe.d/nf-pptp-fix.conf" /etc/modprobe.d/
+	# modprobe from the shell and from the kernel serve the new tree.
+	printf '#!/bin/sh\nexec /sbin/modprobe -d %s "$@"\n' "$tree" >"$wrap/modprobe"
+	chmod +x "$wrap/modprobe"
+	PATH=$wrap:$PATH
+	echo "$wrap/modprobe" >/proc/sys/kernel/modprobe
+
+	check "nothing of PPTP loaded at boot" sh -c '! grep -Eq "^nf_(conntrack|nat)_pptp" /proc/modules'
+
+	# The README's rules behind a masquerading router: the kernel asks for
+	# nfct-helper-pptp when the ct helper object is created.
+	rnd=$(printf '%04x' $((RANDOM)))
+	if NAT=1 topo_up && rtr_assign_nft pptp; then
+		pass "masquerade + the README's nft ct helper rule"
+	else
+		fail "masquerade + the README's nft ct helper rule"
+	fi
+	loaded_as "the rule autoloaded" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	not_loaded "and not the kernel's" nf_conntrack_pptp nf_nat_pptp
+	check "the helper answering is ours, named pptp" \
+		grep -qx pptp /sys/module/nf_conntrack_pptp_fix/parameters/name
+	topo_down
+	PNS='' PNS2='' RTR='' PAC=''
+	# A call through a masquerading router, tracked by what was autoloaded.
+	# (Call ID translation itself is nat.sh's: its two-client cases need
+	# the first call held while the second starts, which a loaded debug
+	# kernel does not always manage.)
+	NAT=1 run_scenario seed@autoloaded listen connect calls_up=1 calls_down=1 id_kept=1
+	PNS='' PNS2='' RTR='' PAC=''
+
+	# The kernel's modules, asked for by name.
+	local m rc
+	for m in nf_conntrack_pptp nf_nat_pptp; do
+		out=$(modprobe "$m" 2>&1)
+		rc=$?
+		check "modprobe $m refused (status $rc)" test "$rc" != 0
+		sed "s/^/    /" <<<"$out"
+		check "modprobe $m: the snippet says why" grep -q "_fix replaces it" <<<"$out"
+	done
+	not_loaded "after both" nf_conntrack_pptp nf_nat_pptp
+
+	# Unload: once the namespaces holding the helper are gone, removing
+	# the NAT half removes the conntrack half it needs.
+	unload
+	not_loaded "modprobe -r nf_nat_pptp_fix unloaded" nf_conntrack_pptp_fix nf_nat_pptp_fix
+
+	# The kernel's modules' old names load ours.
+	check "modprobe ip_nat_pptp" modprobe ip_nat_pptp
+	loaded_as "ip_nat_pptp loaded" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	not_loaded "ip_nat_pptp" nf_conntrack_pptp nf_nat_pptp
+	unload
+	check "modprobe ip_conntrack_pptp" modprobe ip_conntrack_pptp
+	loaded_as "ip_conntrack_pptp loaded" nf_conntrack_pptp_fix
+	not_loaded "ip_conntrack_pptp" nf_conntrack_pptp nf_nat_pptp
+	check "modprobe -r nf_conntrack_pptp_fix" modprobe -r nf_conntrack_pptp_fix
+
+	# iptables' CT target asks the same way.
+	rnd=$(printf '%04x' $((RANDOM)))
+	ip netns add "ipt-$rnd"
+	check "iptables -j CT --helper pptp" ip netns exec "ipt-$rnd" iptables-legacy -t raw \
+		-A PREROUTING -p tcp --dport 1723 -j CT --helper pptp
+	loaded_as "the CT rule autoloaded" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	not_loaded "and not the kernel's" nf_conntrack_pptp nf_nat_pptp
+	ip netns del "ipt-$rnd"
+
+	echo "lsmod:"
+	lsmod | sed 's/^/    /'
+	finish
+}
+
+# modprobe -r ours; the helper stays referenced until dead namespaces
+# are cleaned up, so try for a while.
+unload() {
+	local i
+	for i in $(seq 50); do
+		grep -q '^nf_nat_pptp_fix ' /proc/modules || return
+		modprobe -r nf_nat_pptp_fix 2>/dev/null && return
+		sleep 0.2
+	done
+	modprobe -r nf_nat_pptp_fix
+}
+
+loaded_as() {
+	local what=$1 m
+	shift
+	for m in "$@"; do
+		check "$what $m" grep -q "^$m " /proc/modules
+	done
+}
+
+not_loaded() {
+	local what=$1 m
+	shift
+	for m in "$@"; do
+		check "$what: $m not loaded" sh -c "! grep -q '^$m ' /proc/modules"
+	done
+}
+
+cleanup() {
+	topo_down
+	echo "$saved_modprobe" >/proc/sys/kernel/modprobe
+	mountpoint -q /etc/modprobe.d && umount /etc/modprobe.d
+	rm -rf "$tree" "$conf" "$wrap"
+}
+
+main "$@"
