@@ -8,6 +8,7 @@
 #   make check             every test: builds, style, KUnit and VM tests
 #   make kunit             KUnit suites in the UML VM on 6.1 and 6.12
 #   make fuzz              libFuzzer over the pure layers (FUZZ_SECONDS=60)
+#   make bench             benchmarks against the kernel's helper and none (BENCHMARKS.md)
 #   make style             checkpatch --strict on our sources
 #   make clean
 
@@ -44,4 +45,7 @@ fuzz:
 style:
 	scripts/check style
 
-.PHONY: all module install clean check demo kunit fuzz style
+bench:
+	scripts/bench
+
+.PHONY: all module install clean check demo kunit fuzz style bench
