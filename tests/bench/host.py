@@ -82,6 +82,16 @@ SCALE_ROWS = [
     ("mem{n}", "2. {n} sessions: slab kB per session", "value", "%.2f"),
     ("rate{n}", "2. {n} sessions: bring-up, sessions/s", "rate", "%.0f"),
 ]
+TOGETHER_ROWS = [
+    ("c_msgs1", "1. together: control msgs/s, 1 msg per segment", "rate", "%.0f"),
+    ("c_msgsN", "1. together: control msgs/s, coalesced segments", "rate", "%.0f"),
+    ("c_calls1", "3. together: call setups+teardowns/s, 1 connection", "rate", "%.0f"),
+    ("c_callsN", "3. together: call setups+teardowns/s, {ctl} connections", "rate", "%.0f"),
+    ("c_gre1up", "4. together: GRE pkts/s PNS->PAC, 1 call", "rate", "%.0f"),
+    ("c_gre1down", "4. together: GRE pkts/s PAC->PNS, 1 call", "rate", "%.0f"),
+    ("c_greNup", "4. together: GRE pkts/s PNS->PAC, {gre} calls", "rate", "%.0f"),
+    ("c_greNdown", "4. together: GRE pkts/s PAC->PNS, {gre} calls", "rate", "%.0f"),
+]
 INFO_ROWS = [
     ("mm_pns", "1.+3. Call ID fields wrong at the PNSs (sum)", "value", "%.0f"),
     ("mm_pac", "1.+3. Call ID fields wrong at the PAC (sum)", "value", "%.0f"),
@@ -103,7 +113,9 @@ def table(raw, marks, cpu=True):
             val = float(val)
         except ValueError:
             continue
-        if len(f) >= 6:         # ops wall_ms mark: a rate
+        if len(f) == 5:         # ops wall_ms, the three at once
+            val = val * 1000 / float(f[4]) if float(f[4]) > 0 else 0
+        elif len(f) >= 6:       # ops wall_ms mark: a rate
             if not cpu:
                 val = val * 1000 / float(f[4]) if float(f[4]) > 0 else 0
             else:
@@ -122,6 +134,8 @@ def table(raw, marks, cpu=True):
             continue
         rows.append((key, label.format(ctl=meta.get("ctl", "?"), gre=meta.get("gre", "?")),
                      kind, fmt))
+    rows += [(k, lab.format(ctl=meta.get("ctl", "?"), gre=meta.get("gre", "?")), kd, ft)
+             for k, lab, kd, ft in TOGETHER_ROWS]
     rows += INFO_ROWS
 
     out = ["| metric | none | kernel | ours | ours/kernel | ours/none | spread of ratios (min-max per round) |",

@@ -6,6 +6,9 @@
 #
 #   tests/bench/run.sh [--smoke]      (PPTP_BENCH = the pptp_bench binary)
 #
+# Environment: ROUNDS, SCALE_ROUNDS, SECS, SCALES (see scripts/bench), and
+# PHASES, a subset of "ctl gre_one gre_many scale" (default all).
+#
 # Three routers in one boot, each in its own namespaces with the same
 # topology and addresses:
 #
@@ -21,6 +24,11 @@
 # rotating), and is reported as medians with per-round ratios (ours/kernel,
 # ours/none: a round's three runs are neighbours in time, so the ratio
 # cancels most of the noise of a shared machine) and their min-max.
+#
+# Each throughput is also measured with the three routers at once: the
+# same command to the three generators together, so that they share the
+# VM's CPU in one window and the host's noise hits all three alike (rows
+# "together"; ratios of what each got done in the same wall-clock time).
 #
 # Each measured window is framed by "@@cpu ID@@" lines, after each of which
 # the VM idles for a moment: tests/bench/host.py, which runs the VM, takes
@@ -82,10 +90,10 @@ main() {
 
 	setup || { fail "setup"; finish; return 1; }
 
-	phase_ctl
-	phase_gre_one
-	phase_gre_many
-	phase_scale
+	local ph
+	for ph in ${PHASES:-ctl gre_one gre_many scale}; do
+		"phase_$ph"
+	done
 	check_ours_counters
 
 	echo "bench: $(($(date +%s) - t0)) s in the VM"
@@ -153,7 +161,7 @@ topo() {
 	ip -n "$pac" route add default via 203.0.113.1
 	ip netns exec "$rtr" sysctl -qw net.ipv4.ip_forward=1
 	ip netns exec "$pac" sysctl -qw net.core.somaxconn=65535 net.ipv4.tcp_max_syn_backlog=65535
-	ip netns exec "$pns" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+	ip netns exec "$pns" sysctl -qw net.ipv4.ip_local_port_range="10000 65001"
 	ip netns exec "$rtr" nft -f - <<-NFT || return 1
 	table ip nat {
 		chain post {
@@ -300,6 +308,14 @@ phase_ctl() {
 			echo "  round $r $v: msgs $(last msgs1 "$v") / $(last msgsN "$v")," \
 				"call cycles $(last calls1 "$v") / $(last callsN "$v") (in $SECS s)"
 		done
+		together "$r" msgs1 pns "msgs $SECS $WIN 1" msg_ops "${VARIANTS[@]}"
+		for v in "${VARIANTS[@]}"; do sim "pac-$v" "seg 0"; done
+		together "$r" msgsN pns "msgs $SECS $WIN 0" msg_ops "${VARIANTS[@]}"
+		for v in "${VARIANTS[@]}"; do sim "pac-$v" "seg 1"; done
+		together "$r" calls1 pns "calls $SECS 1" call_ops "${VARIANTS[@]}"
+		together "$r" callsN pns "calls $SECS $CTL_CONNS" call_ops "${VARIANTS[@]}"
+		echo "  round $r together: msgs $(lasts c_msgs1) / $(lasts c_msgsN)," \
+			"call cycles $(lasts c_calls1) / $(lasts c_callsN) (none, kernel, ours in $SECS s)"
 	done
 	for v in "${VARIANTS[@]}"; do
 		sim "pns-$v" stats
@@ -329,6 +345,48 @@ msg_ops() {
 
 call_ops() {
 	echo "$(val "$1" cycles) $(val "$1" ms)"
+}
+
+# The last values of METRIC for none, kernel and ours.
+lasts() {
+	echo "$(last "$1" none),$(last "$1" kernel),$(last "$1" ours)"
+}
+
+# together ROUND METRIC WHO COMMAND OPSFN VARIANT...: COMMAND to the
+# generators WHO-VARIANT all at once, so that the routers share the VM's
+# CPU in the same window: what the host does to one it does to all.
+# Records "c_METRIC VARIANT ROUND OPS WALL_MS".
+together() {
+	local r=$1 m=$2 who=$3 cmd=$4 opsfn=$5 v
+	shift 5
+	# Started in the round's rotating order.
+	for v in $(order "$r"); do
+		[[ " $* " == *" $v "* ]] || continue
+		echo "$cmd" >&"${SW[$who-$v]}"
+	done
+	for v in "$@"; do
+		sim_read "$who-$v" 120 && rec "c_$m" "$v" "$r" $($opsfn "$REPLY")
+	done
+}
+
+# together_gre ROUND METRIC DIR NCALLS VARIANT...: GRE of the variants at
+# once, counted by the receiving veths.
+together_gre() {
+	local r=$1 m=$2 dir=$3 n=$4 v cmd="gre $SECS" who=pac to=pns
+	shift 4
+	[ "$dir" = up ] && cmd="gre $SECS $n" who=pns to=pac
+	declare -A rx0
+	for v in "$@"; do
+		rx0[$v]=$(rx_packets "$to-$v")
+	done
+	for v in $(order "$r"); do
+		[[ " $* " == *" $v "* ]] || continue
+		echo "$cmd" >&"${SW[$who-$v]}"
+	done
+	for v in "$@"; do
+		sim_read "$who-$v" 120 || continue
+		rec "c_$m" "$v" "$r" $(($(rx_packets "$to-$v") - ${rx0[$v]})) "$(val "$REPLY" ms)"
+	done
 }
 
 last() {
@@ -371,6 +429,9 @@ phase_gre_one() {
 			[ "$v" = none ] || gre_run gre1down "$v" "$r" down 1
 			echo "  round $r $v: GRE packets $(last gre1up "$v") / $(last gre1down "$v") (in $SECS s)"
 		done
+		together_gre "$r" gre1up up 1 "${VARIANTS[@]}"
+		together_gre "$r" gre1down down 1 kernel ours
+		echo "  round $r together: GRE packets $(lasts c_gre1up) / $(lasts c_gre1down) (none, kernel, ours)"
 	done
 	gre_checks 1
 	for v in "${VARIANTS[@]}"; do
@@ -414,6 +475,9 @@ phase_gre_many() {
 			[ "$v" = none ] || gre_run greNdown "$v" "$r" down "$GRE_MANY"
 			echo "  round $r $v: GRE packets $(last greNup "$v") / $(last greNdown "$v") (in $SECS s)"
 		done
+		together_gre "$r" greNup up "$GRE_MANY" "${VARIANTS[@]}"
+		together_gre "$r" greNdown down "$GRE_MANY" kernel ours
+		echo "  round $r together: GRE packets $(lasts c_greNup) / $(lasts c_greNdown) (none, kernel, ours)"
 	done
 	gre_checks "$GRE_MANY"
 	for v in "${VARIANTS[@]}"; do
