@@ -84,7 +84,7 @@ main() {
 		echo "meta gre $GRE_MANY"
 		echo "meta secs $SECS"
 	} >>"$RAW"
-	declare -gA SW SR SP
+	declare -gA SW SR SP LAST
 	trap cleanup EXIT
 	t0=$(date +%s)
 
@@ -243,7 +243,14 @@ sim_stop() {
 
 # val LINE KEY: the word after KEY in LINE.
 val() {
-	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"
+	local w i
+	read -r -a w <<<"$1"
+	for ((i = 0; i < ${#w[@]} - 1; i++)); do
+		if [ "${w[i]}" = "$2" ]; then
+			echo "${w[i + 1]}"
+			return
+		fi
+	done
 }
 
 # The count of packets received on NS's veth0.
@@ -254,6 +261,7 @@ rx_packets() {
 # rec METRIC VARIANT ROUND VALUE, or METRIC VARIANT ROUND OPS WALL_MS ID
 rec() {
 	echo "$*" >>"$RAW"
+	LAST["$1 $2"]=${4%% *}
 }
 
 # mark ID: host.py takes the VM's CPU time now; the VM idles meanwhile.
@@ -305,8 +313,8 @@ phase_ctl() {
 				rec calls1 "$v" "$r" "$(call_ops "$REPLY")" "calls1-$v-$r"
 			window "callsN-$v-$r" "pns-$v" "calls $SECS $CTL_CONNS" &&
 				rec callsN "$v" "$r" "$(call_ops "$REPLY")" "callsN-$v-$r"
-			echo "  round $r $v: msgs $(last msgs1 "$v") / $(last msgsN "$v")," \
-				"call cycles $(last calls1 "$v") / $(last callsN "$v") (in $SECS s)"
+			echo "  round $r $v: msgs ${LAST[msgs1 $v]:-} / ${LAST[msgsN $v]:-}," \
+				"call cycles ${LAST[calls1 $v]:-} / ${LAST[callsN $v]:-} (in $SECS s)"
 		done
 		together "$r" msgs1 pns "msgs $SECS $WIN 1" msg_ops "${VARIANTS[@]}"
 		for v in "${VARIANTS[@]}"; do sim "pac-$v" "seg 0"; done
@@ -314,8 +322,8 @@ phase_ctl() {
 		for v in "${VARIANTS[@]}"; do sim "pac-$v" "seg 1"; done
 		together "$r" calls1 pns "calls $SECS 1" call_ops "${VARIANTS[@]}"
 		together "$r" callsN pns "calls $SECS $CTL_CONNS" call_ops "${VARIANTS[@]}"
-		echo "  round $r together: msgs $(lasts c_msgs1) / $(lasts c_msgsN)," \
-			"call cycles $(lasts c_calls1) / $(lasts c_callsN) (none, kernel, ours in $SECS s)"
+		threes "  round $r together, msgs 1/seg, coalesced, call cycles 1/$CTL_CONNS conns:" \
+			c_msgs1 c_msgsN c_calls1 c_callsN
 	done
 	for v in "${VARIANTS[@]}"; do
 		sim "pns-$v" stats
@@ -347,9 +355,15 @@ call_ops() {
 	echo "$(val "$1" cycles) $(val "$1" ms)"
 }
 
-# The last values of METRIC for none, kernel and ours.
-lasts() {
-	echo "$(last "$1" none),$(last "$1" kernel),$(last "$1" ours)"
+# threes LABEL METRIC...: a line with each METRIC's last values for none,
+# kernel and ours.
+threes() {
+	local m out=$1
+	shift
+	for m; do
+		out+=" ${LAST[$m none]:-},${LAST[$m kernel]:-},${LAST[$m ours]:-}"
+	done
+	echo "$out (none,kernel,ours)"
 }
 
 # together ROUND METRIC WHO COMMAND OPSFN VARIANT...: COMMAND to the
@@ -389,10 +403,6 @@ together_gre() {
 	done
 }
 
-last() {
-	awk -v m="$1" -v v="$2" '$1 == m && $2 == v { x = $4 } END { print x }' "$RAW"
-}
-
 # gre_run METRIC VARIANT ROUND DIR NCALLS: one GRE run, PNS to PAC (DIR
 # up) or back (down), counted by what the receiving veth got.
 gre_run() {
@@ -427,11 +437,12 @@ phase_gre_one() {
 			gre_run gre1up "$v" "$r" up 1
 			# Without a helper nothing maps GRE back to the host behind the NAT.
 			[ "$v" = none ] || gre_run gre1down "$v" "$r" down 1
-			echo "  round $r $v: GRE packets $(last gre1up "$v") / $(last gre1down "$v") (in $SECS s)"
+			echo "  round $r $v: GRE packets ${LAST[gre1up $v]:-} / ${LAST[gre1down $v]:-} (in $SECS s)"
 		done
+		[ "$SMOKE" = 1 ] && continue	# the ctl phase tried "together"
 		together_gre "$r" gre1up up 1 "${VARIANTS[@]}"
 		together_gre "$r" gre1down down 1 kernel ours
-		echo "  round $r together: GRE packets $(lasts c_gre1up) / $(lasts c_gre1down) (none, kernel, ours)"
+		threes "  round $r together, GRE packets up, down:" c_gre1up c_gre1down
 	done
 	gre_checks 1
 	for v in "${VARIANTS[@]}"; do
@@ -473,11 +484,12 @@ phase_gre_many() {
 		for v in $(order "$r"); do
 			gre_run greNup "$v" "$r" up "$GRE_MANY"
 			[ "$v" = none ] || gre_run greNdown "$v" "$r" down "$GRE_MANY"
-			echo "  round $r $v: GRE packets $(last greNup "$v") / $(last greNdown "$v") (in $SECS s)"
+			echo "  round $r $v: GRE packets ${LAST[greNup $v]:-} / ${LAST[greNdown $v]:-} (in $SECS s)"
 		done
+		[ "$SMOKE" = 1 ] && continue
 		together_gre "$r" greNup up "$GRE_MANY" "${VARIANTS[@]}"
 		together_gre "$r" greNdown down "$GRE_MANY" kernel ours
-		echo "  round $r together: GRE packets $(lasts c_greNup) / $(lasts c_greNdown) (none, kernel, ours)"
+		threes "  round $r together, GRE packets up, down:" c_greNup c_greNdown
 	done
 	gre_checks "$GRE_MANY"
 	for v in "${VARIANTS[@]}"; do
