@@ -11,6 +11,7 @@
 #   make kunit             KUnit suites in the UML VM on 6.1 and 6.12
 #   make mips-kunit        KUnit suites on big-endian MIPS under QEMU
 #   make fuzz              libFuzzer over the pure layers (FUZZ_SECONDS=60)
+#   make bench             benchmarks against the kernel's helper and none (BENCHMARKS.md)
 #   make style             checkpatch --strict on our sources
 #   make clean
 
@@ -77,4 +78,11 @@ fuzz:
 style:
 	scripts/check style
 
+<<<<<<< HEAD
 .PHONY: all module install uninstall clean check demo kunit mips-kunit fuzz style
+=======
+bench:
+	scripts/bench
+
+.PHONY: all module install clean check demo kunit fuzz style bench
+>>>>>>> bench

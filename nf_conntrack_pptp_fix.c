@@ -101,7 +101,14 @@ enum {
 	S_NR,
 };
 
-#define PPTP_FIX_ID_BUCKETS	256
+/*
+ * The Call ID table's buckets, per netns (8 KiB).  Choosing a translated
+ * ID probes up to 256 candidates when the preferred high byte is full,
+ * each probe walking one bucket: with 256 buckets, 10,000 calls made that
+ * ~10,000 comparisons per new call (scripts/bench, 10,000 sessions up,
+ * ours/kernel: 0.64 with 256 buckets, 0.91 with 1024, 1.14 with 4096).
+ */
+#define PPTP_FIX_ID_BUCKETS	1024
 
 /*
  * Everything lives in the net_generic area, which the core frees only
