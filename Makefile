@@ -78,11 +78,7 @@ fuzz:
 style:
 	scripts/check style
 
-<<<<<<< HEAD
-.PHONY: all module install uninstall clean check demo kunit mips-kunit fuzz style
-=======
 bench:
 	scripts/bench
 
-.PHONY: all module install clean check demo kunit fuzz style bench
->>>>>>> bench
+.PHONY: all module install uninstall clean check demo kunit mips-kunit fuzz style bench
