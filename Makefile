@@ -10,7 +10,6 @@
 #   make check             every test: builds, style, KUnit and VM tests
 #   make kunit             KUnit suites in the UML VM on 6.1 and 6.12
 #   make mips-kunit        KUnit suites on big-endian MIPS under QEMU
-#   make bench             benchmarks against the kernel's helper (BENCHMARKS.md)
 #   make fuzz              libFuzzer over the pure layers (FUZZ_SECONDS=60)
 #   make bench             benchmarks against the kernel's helper and none (BENCHMARKS.md)
 #   make style             checkpatch --strict on our sources
