@@ -56,7 +56,8 @@ forwarded() {
 		--addr "$RTR_OUT" --port 1723 --peer-ip "$RTR_OUT" --call-id "$out1" \
 		--scenario seed-held --shared-gre >"$log-out1" 2>&1 &
 	c=$!
-	sleep 0.7
+	# Its call up (as PNS or PAC) before the second one calls.
+	wait_for_log "$log-out1" "got OCR[QP]"
 	ok=1
 	ip netns exec "$PAC" timeout 60 python3 "$peer" --role "$out" --tcp connect \
 		--addr "$RTR_OUT" --port 1724 --peer-ip "$RTR_OUT" --call-id "$out2" \
