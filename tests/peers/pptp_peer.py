@@ -11,6 +11,7 @@ own: so the same scenario checks a plain router and a NAT router.
 
   pptp_peer.py --role pns|pac --tcp connect|listen --addr IP [--port 1723]
                --peer-ip IP --call-id N --scenario NAME [--clients N]
+               [--sleep-until FILE]
 
 With --clients N a listening peer serves N connections at once (Call IDs
 N, N+1, ...), as a PAC with several PNSs behind one NAT, and also requires
@@ -20,6 +21,7 @@ Exit status 0 when every step and assertion passed; prints one line per
 step.  The scenarios are at the bottom of this file.
 """
 import argparse
+import os
 import select
 import threading
 import socket
@@ -211,7 +213,14 @@ class Peer:
         self.gre_expect()
 
     def op_sleep(self, s):
-        time.sleep(s)
+        until = self.args.sleep_until
+        if not until:
+            time.sleep(s)
+            return
+        deadline = time.time() + 30
+        while not os.path.exists(until) and time.time() < deadline:
+            time.sleep(0.02)
+        self.log(f"slept until {until} existed")
 
     def op_forget(self):
         """A new call: a new own Call ID; the peer's is learned again."""
@@ -310,6 +319,10 @@ SCENARIOS = {
                   {"pns": [("expect", n) for n in ["SLI", "WEN"] * 30],
                    "pac": [("sendx", ["SLI", "WEN"] * 30)]},
                   gre_both_ways(), clear()),
+    # A call set up and held for four seconds with no GRE at all, then
+    # cleared: its GRE expectations stay pending all that time.
+    "held-no-gre": join(start(), outgoing(), {"pns": [("sleep", 4)], "pac": []},
+                        clear()),
     # Two calls, one after the other, on one control connection.
     "redial": join(start(), outgoing(), gre_both_ways(), clear(),
                    {"pns": [("forget",)], "pac": [("forget",)]},
@@ -328,6 +341,8 @@ def main():
     ap.add_argument("--scenario", required=True,
                     help="a scenario; with --clients, one per connection, comma-separated")
     ap.add_argument("--clients", type=int, default=1)
+    ap.add_argument("--sleep-until", metavar="FILE",
+                    help="each sleep step lasts until FILE exists (30 s at most)")
     ap.add_argument("--shared-gre", action="store_true",
                     help="other peers in this namespace receive GRE too: skip their keys")
     args = ap.parse_args()
