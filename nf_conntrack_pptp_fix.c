@@ -409,7 +409,10 @@ static void map_new(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
 {
 	struct pptp_fix_net *pn = net_generic(nf_ct_net(ct), pptp_fix_net_id);
 	const struct pptp_fix_call *c = &conn->ss.calls[slot];
-	bool tpns = t_is_pns(conn), translate = conn->nat_dir != PPTP_FIX_DIR_UNKNOWN;
+	bool tpns = t_is_pns(conn);
+	/* Without the NAT module nothing is rewritten: keep the real ID. */
+	bool translate = conn->nat_dir != PPTP_FIX_DIR_UNKNOWN &&
+			 rcu_access_pointer(nf_nat_pptp_fix_hook);
 	u8 tdir = tpns ? conn->ss.pns_dir : !conn->ss.pns_dir;
 	/* As the far end sends: from it, to the translated end. */
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[!tdir].tuple;

@@ -427,8 +427,8 @@ scenario_nat() {
 # set up by us.  A NATed session whose Call ID is free still works
 # (masquerade translates the addresses, the keys need no change, and no
 # expectation is left after the call); one whose Call ID needed
-# translation does not: the PAC sees the same Call ID twice, and the
-# tracker's mapping for it (id_changed) is applied to nothing.  Sessions
+# translation does not: the PAC sees the same Call ID twice (the tracker
+# keeps the real ID and counts id_collision; it expects GRE by it).  Sessions
 # translated when the module went keep their mappings but are no longer
 # rewritten, so they break mid-call; they stay tracked until their
 # control conntracks die.
