@@ -525,10 +525,10 @@ final_unload() {
 	[ -w /sys/kernel/debug/kmemleak ] || return 0
 	# kmemleak ignores objects younger than 5 s.
 	sleep 6
-	echo scan >/sys/kernel/debug/kmemleak
-	"$here/tests/debug/kmemleak-annotate" "$work/ranges" \
-		</sys/kernel/debug/kmemleak >"$work/kmemleak"
-	echo "  kmemleak: $(grep -c 'unreferenced object' "$work/kmemleak") reports in all"
+	# What every scan reports, up to four: UML's kmemleak reports live
+	# objects now and then.
+	"$here/tests/debug/kmemleak-scan" "$work/ranges" "$work/kmemleak" | sed 's/^/  /'
+	echo "  kmemleak: $(grep -c 'unreferenced object' "$work/kmemleak") reports in every scan"
 	check "final: kmemleak: nothing allocated through our code unreferenced" \
 		leaks_ours "$work/kmemleak"
 }
