@@ -85,8 +85,9 @@ unsigned int pptp_fix_nat_plan(const struct pptp_fix_msg *m, enum pptp_fix_nat_d
 			 */
 			if (dir != PPTP_FIX_NAT_IN)
 				continue;
+			/* ... of any call: one call's PNS ID may be another's PAC ID. */
 			map = lookup(maps, nmaps, v, true);
-			if (!map || (map->far_known && map->far == v))
+			if (!map || far_id(maps, nmaps, v))
 				continue;
 		} else {
 			continue;

@@ -137,6 +137,33 @@ static void nat_plan_cdn_ambiguous(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pptp_fix_nat_plan(&m, PPTP_FIX_NAT_IN, maps, 1, rw, &unknown), 0U);
 }
 
+/*
+ * The same across calls: call 1 is PNS 100 -> 6 / PAC 7, call 2 PNS
+ * 200 -> 7 / PAC 9.  A CDN with 7 is call 1's PAC's own ID: not call 2's.
+ */
+static void nat_plan_cdn_two_calls(struct kunit *test)
+{
+	static const struct pptp_fix_nat_map maps[] = {
+		{ .orig = 100, .nat = 6, .far = 7, .far_known = 1, .used = 1 },
+		{ .orig = 200, .nat = 7, .far = 9, .far_known = 1, .used = 1 },
+	};
+	struct pptp_fix_rewrite rw[PPTP_FIX_MAX_CID_FIELDS];
+	struct pptp_fix_msg m = {};
+	unsigned int unknown;
+	u8 buf[148];
+
+	m.length = mb_build(buf, PPTP_FIX_CDN, 7, 0, 1);
+	m.ctrl_type = PPTP_FIX_CDN;
+	m.info = pptp_fix_type_info(PPTP_FIX_CDN);
+	m.keep = buf;
+	m.nkeep = PPTP_FIX_KEEP;
+	KUNIT_EXPECT_EQ(test, pptp_fix_nat_plan(&m, PPTP_FIX_NAT_IN, maps, 2, rw, &unknown), 0U);
+	/* A server's PNS-style CDN with call 1's translated 6 is still rewritten. */
+	pptp_fix_put16(buf + 12, 6);
+	KUNIT_ASSERT_EQ(test, pptp_fix_nat_plan(&m, PPTP_FIX_NAT_IN, maps, 2, rw, &unknown), 1U);
+	KUNIT_EXPECT_EQ(test, rw[0].new, 100);
+}
+
 /* A kept ID (orig == nat) needs no rewrite; unused slots are ignored. */
 static void nat_plan_kept_id(struct kunit *test)
 {
@@ -388,6 +415,7 @@ static struct kunit_case nat_test_cases[] = {
 	KUNIT_CASE_PARAM(nat_plan_pns_behind_nat, pns_plan_gen_params),
 	KUNIT_CASE_PARAM(nat_plan_pac_behind_nat, pac_plan_gen_params),
 	KUNIT_CASE(nat_plan_cdn_ambiguous),
+	KUNIT_CASE(nat_plan_cdn_two_calls),
 	KUNIT_CASE(nat_plan_kept_id),
 	KUNIT_CASE(nat_plan_straddle),
 	KUNIT_CASE(nat_stream_in_every_split),
