@@ -124,8 +124,10 @@ static void call_down(struct pptp_fix_session *ss, int slot, bool free,
 		out->gone[slot] = *c;
 		c->up = 0;
 	}
-	if (free)
+	if (free && c->state != PPTP_FIX_CALL_FREE) {
+		out->freed |= BIT(slot);
 		memset(c, 0, sizeof(*c));
+	}
 }
 
 static void call_up(struct pptp_fix_session *ss, int slot, u8 state,
@@ -292,6 +294,7 @@ enum pptp_fix_tverdict pptp_fix_track(struct pptp_fix_session *ss, u8 dir,
 
 	out->up = 0;
 	out->down = 0;
+	out->freed = 0;
 	out->slot = -1;
 
 	if (info->sender != PPTP_FIX_ROLE_EITHER &&
@@ -327,6 +330,7 @@ void pptp_fix_session_end(struct pptp_fix_session *ss,
 
 	out->up = 0;
 	out->down = 0;
+	out->freed = 0;
 	out->slot = -1;
 	for (i = 0; i < ss->max_calls; i++)
 		call_down(ss, i, true, out);

@@ -60,6 +60,7 @@ enum pptp_fix_tverdict {
 struct pptp_fix_track_out {
 	u8 up;
 	u8 down;
+	u8 freed;		/* slots whose call ended: a new call may take them */
 	s8 slot;		/* the call the message named, or -1 */
 	struct pptp_fix_call gone[PPTP_FIX_MAX_CALLS];	/* down calls' IDs */
 };
