@@ -2,19 +2,22 @@
 /*
  * nf_conntrack_pptp_fix - PPTP (RFC 2637) connection tracking helper.
  *
- * Tracks every control message of every TCP segment in both directions
- * (pptp_stream.c), the session and the calls on it with roles taken from
- * message semantics (pptp_track.c), and expects the GRE data of each call
- * in both directions with the kernel's GRE key map.  This file is the thin
- * glue between skbs/conntracks and those pure layers, which it carries
- * (built into this object so that the module keeps the name users
- * modprobe) and exports to the NAT module and the KUnit suites.
+ * Tracks every control message of every TCP segment in both directions,
+ * the session and the calls on it with roles taken from message
+ * semantics, and rewrites Call IDs in place for the NAT: all of that is
+ * the per-connection engine (pptp_conn.c over pptp_stream.c,
+ * pptp_track.c, pptp_nat.c), built into this object so that the module
+ * keeps the name users modprobe.  This file is the glue: skbs, locking,
+ * GRE expectations with the kernel's GRE key map, the per-netns Call ID
+ * table and counters.
  *
  * A message the helper cannot place is passed unchanged, counted
- * (/proc/net/stat/nf_pptp_fix) and logged, rate-limited.  Only two
- * things drop a segment, with nf_ct_helper_log(): a Call ID rewrite the
- * NAT core cannot write (no half-rewritten ID may leave; TCP resends),
- * and a retransmission that changes a byte we rewrote.
+ * (/proc/net/stat/nf_pptp_fix) and logged, rate-limited.  A segment is
+ * dropped, with nf_ct_helper_log() and a counter, before it changes any
+ * state, when: it lies beyond bytes the helper has not seen (lost before
+ * the router, or reordered: TCP resends it in order); a retransmission
+ * changes a byte we rewrote; the packet cannot be made writable; or the
+ * direction holds journal_max rewritten fields not yet acknowledged.
  *
  * Limitations:
  *  - IPv4 only, like RFC 2637 and the kernel's helper.
@@ -39,6 +42,7 @@
 #include <linux/seq_file.h>
 #include <linux/atomic.h>
 #include <linux/jhash.h>
+#include <linux/err.h>
 #include <linux/random.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -54,6 +58,7 @@
 #include "pptp_stream.c"
 #include "pptp_track.c"
 #include "pptp_nat.c"
+#include "pptp_conn.c"
 
 static char *name = "pptp";
 module_param(name, charp, 0444);
@@ -67,39 +72,12 @@ static uint max_calls = PPTP_FIX_MAX_CALLS;
 module_param(max_calls, uint, 0444);
 MODULE_PARM_DESC(max_calls, "Calls tracked per control connection, 1-8 (default 8); GRE expectations are at most twice that");
 
+static uint journal_max = 16384;
+module_param(journal_max, uint, 0444);
+MODULE_PARM_DESC(journal_max, "Rewritten Call ID fields not yet acknowledged that one direction of a control connection may hold, 8 bytes each (default 16384); beyond it its segments drop until ACKs free room");
+
 #define PPTP_FIX_GRE_TIMEOUT		(10 * 60 * HZ)
 #define PPTP_FIX_GRE_STREAM_TIMEOUT	(5 * 60 * 60 * HZ)
-#define PPTP_FIX_CHUNK			256
-
-/* Per network namespace counters. */
-#define S_MSG(type, dir)	((type) * IP_CT_DIR_MAX + (dir))
-#define S_MSG_RW(type, dir)	(S_MSG(PPTP_FIX_CTRL_MAX + 1, 0) + S_MSG(type, dir))
-#define S_MSG_DROP(type, dir)	(S_MSG_RW(PPTP_FIX_CTRL_MAX + 1, 0) + S_MSG(type, dir))
-#define S_VERDICT(v)		(S_MSG_DROP(PPTP_FIX_CTRL_MAX + 1, 0) + (v))
-#define S_FRAME(r)		(S_VERDICT(PPTP_FIX_T_NR_VERDICTS) + (r))
-#define S_SEG(n)		(S_FRAME(PPTP_FIX_FRAME_NR_RESULTS) + (n))
-enum {
-	S_CALLS_UP = S_SEG(PPTP_FIX_SEG_NR_NOTES),
-	S_CALLS_DOWN,
-	S_KEYMAP_BUSY,
-	S_EXPECT_FAILED,
-	S_ALLOC_FAILED,
-	S_NAT_FIELDS,		/* Call ID fields planned for rewriting */
-	S_NAT_BYTES,		/* bytes rewritten in packets */
-	S_NAT_UNKNOWN,		/* fields naming the translated end, no mapping */
-	S_NAT_STRADDLE,		/* a Call ID rewritten across two segments */
-	S_NAT_STRADDLE_UNDONE,	/* ... whose first byte turned out wrong */
-	S_NAT_UNSUPPORTED,	/* NATed control connections not translated */
-	S_ID_KEPT,
-	S_ID_CHANGED,
-	S_ID_EXHAUSTED,
-	S_ID_COLLISION,		/* untranslated call with an ID in use */
-	S_MANGLE_FAILED,	/* dropped: a rewrite could not be written */
-	S_RETRANS_CHANGED,	/* dropped: a retransmission changed a rewritten byte */
-	S_RETRANS_REPLAYED,	/* bytes rewritten by re-reading a retransmission */
-	S_RETRANS_OVERFLOW,	/* ... beyond what one segment may replay */
-	S_NR,
-};
 
 /*
  * The Call ID table's buckets, per netns (8 KiB).  Choosing a translated
@@ -117,7 +95,7 @@ enum {
  * conntracks, and their destroy callbacks still count and unlink IDs.
  */
 struct pptp_fix_net {
-	atomic64_t stats[S_NR];
+	atomic64_t stats[PPTP_FIX_S_NR];
 	/*
 	 * The PNS Call IDs in use towards each PAC.  Its lock is taken when a
 	 * call's PNS ID first appears and when the call ends, never per
@@ -165,7 +143,7 @@ static const char *const frame_key[PPTP_FIX_FRAME_NR_RESULTS] = {
 };
 
 static const char *const seg_key[PPTP_FIX_SEG_NR_NOTES] = {
-	"inorder", "start", "retrans", "overlap", "resync", "ignored",
+	"inorder", "start", "retrans", "overlap", "resync", "ignored", "hole",
 };
 
 static void pptp_fix_log(const struct nf_conn *ct, u8 dir, const char *what,
@@ -221,44 +199,27 @@ static void gre_tuple(struct nf_conntrack_tuple *t, const struct nf_conn *ct,
 	t->dst.u.gre.key = htons(dst_key);
 }
 
-/*
- * The end whose Call IDs are translated: the one behind the NAT, which
- * sends in conn->nat_dir.  Untranslated connections register their PNS's
- * IDs, so "the PNS" then.
- */
-static bool t_is_pns(const struct pptp_fix_conn *conn)
-{
-	return conn->nat_dir == PPTP_FIX_DIR_UNKNOWN || conn->nat_dir == conn->ss.pns_dir;
-}
-
-/*
- * The Call ID of the PNS (@pns) or PAC of call @c in slot @slot as it
- * travels in @d.  @c may be a copy of a call the tracker already freed.
- */
 static u16 wire_id(const struct pptp_fix_conn *conn, int slot,
 		   const struct pptp_fix_call *c, bool pns, u8 d)
 {
-	const struct pptp_fix_nat_map *map = &conn->maps[slot];
-	u16 own = pns ? c->pns_id : c->pac_id;
-
-	if (!map->used || pns != t_is_pns(conn))
-		return own;
-	return d == conn->nat_dir ? map->orig : map->nat;
+	return pptp_fix_engine_wire_id(&conn->e, slot, c, pns, d);
 }
 
 /* Expect a call's GRE both ways: PNS->PAC keyed by the PAC's ID and back. */
 static void pptp_fix_gre_up(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
 {
-	const struct pptp_fix_call *c = &conn->ss.calls[slot];
-	u8 pns = conn->ss.pns_dir, pac = !pns;
+	const struct pptp_fix_call *c = &conn->e.ss.calls[slot];
+	u8 pns = conn->e.ss.pns_dir, pac = !pns;
 	struct nf_conntrack_expect *exp[2];
 	__be16 pns_k[2] = { htons(wire_id(conn, slot, c, true, 0)),
 			    htons(wire_id(conn, slot, c, true, 1)) };
 	__be16 pac_k[2] = { htons(wire_id(conn, slot, c, false, 0)),
 			    htons(wire_id(conn, slot, c, false, 1)) };
-	bool tpns = t_is_pns(conn);
+	bool tpns = pptp_fix_engine_t_is_pns(&conn->e);
 	struct net *net = nf_ct_net(ct);
 
+	/* Counted first: calls_down, counted for every call that was up, never passes it. */
+	stat_inc(net, PPTP_FIX_S_CALLS_UP);
 	exp[0] = nf_ct_expect_alloc(ct);
 	exp[1] = nf_ct_expect_alloc(ct);
 	if (!exp[0] || !exp[1])
@@ -295,21 +256,20 @@ static void pptp_fix_gre_up(struct nf_conn *ct, struct pptp_fix_conn *conn, int 
 		if (nf_ct_gre_keymap_add(ct, pns, &exp[0]->tuple) ||
 		    nf_ct_gre_keymap_add(ct, pac, &exp[1]->tuple)) {
 			nf_ct_gre_keymap_destroy(ct);
-			stat_inc(net, S_EXPECT_FAILED);
+			stat_inc(net, PPTP_FIX_S_EXPECT_FAILED);
 		} else {
 			conn->keymap_slot = slot;
 		}
 	} else {
-		stat_inc(net, S_KEYMAP_BUSY);
+		stat_inc(net, PPTP_FIX_S_KEYMAP_BUSY);
 		pptp_fix_log(ct, pns, "call up", NULL, "GRE key map taken by another call");
 	}
 	nf_ct_expect_put(exp[0]);
 	nf_ct_expect_put(exp[1]);
-	stat_inc(net, S_CALLS_UP);
 	pr_debug("ct %p call %d up: PNS %u PAC %u\n", ct, slot, c->pns_id, c->pac_id);
 	return;
 fail:
-	stat_inc(net, S_EXPECT_FAILED);
+	stat_inc(net, PPTP_FIX_S_EXPECT_FAILED);
 	pptp_fix_log(ct, pns, "call up", NULL, "cannot expect GRE");
 	if (exp[0])
 		nf_ct_expect_put(exp[0]);
@@ -345,7 +305,7 @@ static void kill_gre(struct nf_conn *ct, const struct nf_conntrack_tuple *t)
 static void pptp_fix_gre_down(struct nf_conn *ct, struct pptp_fix_conn *conn,
 			      int slot, const struct pptp_fix_call *c)
 {
-	u8 pns = conn->ss.pns_dir;
+	u8 pns = conn->e.ss.pns_dir;
 	struct nf_conntrack_tuple t;
 
 	if (conn->keymap_slot == slot) {
@@ -360,7 +320,7 @@ static void pptp_fix_gre_down(struct nf_conn *ct, struct pptp_fix_conn *conn,
 	gre_tuple(&t, ct, !pns, wire_id(conn, slot, c, false, !pns),
 		  wire_id(conn, slot, c, true, !pns));
 	kill_gre(ct, &t);
-	stat_inc(nf_ct_net(ct), S_CALLS_DOWN);
+	stat_inc(nf_ct_net(ct), PPTP_FIX_S_CALLS_DOWN);
 	pr_debug("ct %p call %d down: PNS %u PAC %u\n", ct, slot, c->pns_id, c->pac_id);
 }
 
@@ -397,6 +357,13 @@ static void id_release(struct pptp_fix_net *pn, struct pptp_fix_idref *ref)
 	ref->linked = 0;
 }
 
+/* What the engine's callbacks need: one segment's connection. */
+struct help_ctx {
+	struct nf_conn *ct;
+	struct pptp_fix_conn *conn;
+	struct pptp_fix_net *pn;
+};
+
 /*
  * The translated end's Call ID for a call appeared: choose what the far
  * end will see.  It is kept when no other call between the same two
@@ -405,20 +372,18 @@ static void id_release(struct pptp_fix_net *pn, struct pptp_fix_idref *ref)
  * segments then needs its first byte unchanged), else any.  Untranslated
  * calls register their PNS's ID, so translated ones avoid it too.
  */
-static void map_new(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
+static int op_map_new(void *ctx, unsigned int slot, u16 own, bool translate)
 {
-	struct pptp_fix_net *pn = net_generic(nf_ct_net(ct), pptp_fix_net_id);
-	const struct pptp_fix_call *c = &conn->ss.calls[slot];
-	bool tpns = t_is_pns(conn);
-	/* Without the NAT module nothing is rewritten: keep the real ID. */
-	bool translate = conn->nat_dir != PPTP_FIX_DIR_UNKNOWN &&
-			 rcu_access_pointer(nf_nat_pptp_fix_hook);
-	u8 tdir = tpns ? conn->ss.pns_dir : !conn->ss.pns_dir;
+	struct help_ctx *h = ctx;
+	struct pptp_fix_conn *conn = h->conn;
+	struct pptp_fix_net *pn = h->pn;
+	struct nf_conn *ct = h->ct;
+	bool tpns = pptp_fix_engine_t_is_pns(&conn->e);
+	u8 tdir = tpns ? conn->e.ss.pns_dir : !conn->e.ss.pns_dir;
 	/* As the far end sends: from it, to the translated end. */
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[!tdir].tuple;
 	struct pptp_fix_idref *ref = &conn->ids[slot];
 	struct id_ctx x = { .pn = pn, .pac = t->src.u3.ip, .pns = t->dst.u3.ip };
-	u16 own = tpns ? c->pns_id : c->pac_id;
 	int id;
 
 	spin_lock_bh(&pn->ids_lock);
@@ -430,7 +395,7 @@ static void map_new(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
 	} else {
 		id = own;
 		if (id_in_use(&x, id))
-			stat_inc(nf_ct_net(ct), S_ID_COLLISION);
+			stat_inc(nf_ct_net(ct), PPTP_FIX_S_ID_COLLISION);
 	}
 	if (id >= 0) {
 		ref->pac = x.pac;
@@ -442,326 +407,84 @@ static void map_new(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
 	spin_unlock_bh(&pn->ids_lock);
 
 	if (id < 0) {
-		stat_inc(nf_ct_net(ct), S_ID_EXHAUSTED);
+		stat_inc(nf_ct_net(ct), PPTP_FIX_S_ID_EXHAUSTED);
 		pptp_fix_log(ct, tdir, "new call", NULL, "no free Call ID");
-		return;
+		return -1;
 	}
 	if (translate)
-		stat_inc(nf_ct_net(ct), id == own ? S_ID_KEPT : S_ID_CHANGED);
-	conn->maps[slot].orig = own;
-	conn->maps[slot].nat = id;
-	conn->maps[slot].used = 1;
-	pr_debug("ct %p call %d: %s Call ID %u is %u at the far end\n", ct, slot,
+		stat_inc(nf_ct_net(ct), id == own ? PPTP_FIX_S_ID_KEPT : PPTP_FIX_S_ID_CHANGED);
+	pr_debug("ct %p call %u: %s Call ID %u is %u at the far end\n", ct, slot,
 		 tpns ? "PNS" : "PAC", own, id);
+	return id;
 }
 
-/*
- * Mappings follow the calls: one per call whose translated end's ID is
- * known (the PNS's from OCRQ or ICRP on, the PAC's from OCRP or ICRQ on).
- */
-static void maps_sync(struct nf_conn *ct, struct pptp_fix_conn *conn)
+static void op_map_release(void *ctx, unsigned int slot)
 {
-	struct pptp_fix_net *pn = net_generic(nf_ct_net(ct), pptp_fix_net_id);
-	bool tpns = t_is_pns(conn);
-	unsigned int i;
+	struct help_ctx *h = ctx;
 
-	for (i = 0; i < conn->ss.max_calls; i++) {
-		const struct pptp_fix_call *c = &conn->ss.calls[i];
-		struct pptp_fix_nat_map *map = &conn->maps[i];
-		/* The state in which the other end's ID is not known yet. */
-		u8 t_unknown = tpns ? PPTP_FIX_CALL_IN_REQ : PPTP_FIX_CALL_OUT_REQ;
-		u8 far_unknown = tpns ? PPTP_FIX_CALL_OUT_REQ : PPTP_FIX_CALL_IN_REQ;
-
-		if (c->state == PPTP_FIX_CALL_FREE) {
-			id_release(pn, &conn->ids[i]);
-			memset(map, 0, sizeof(*map));
-			continue;
-		}
-		if (!map->used && c->state != t_unknown &&
-		    conn->ss.pns_dir != PPTP_FIX_DIR_UNKNOWN)
-			map_new(ct, conn, i);
-		if (map->used && c->state != far_unknown) {
-			map->far = tpns ? c->pac_id : c->pns_id;
-			map->far_known = 1;
-		}
-	}
+	id_release(h->pn, &h->conn->ids[slot]);
 }
 
-static void apply_out(struct nf_conn *ct, struct pptp_fix_conn *conn,
-		      const struct pptp_fix_track_out *out)
+static void op_call_up(void *ctx, unsigned int slot)
 {
-	unsigned int i;
+	struct help_ctx *h = ctx;
 
-	for (i = 0; i < PPTP_FIX_MAX_CALLS; i++)
-		if (out->down & BIT(i))
-			pptp_fix_gre_down(ct, conn, i, &out->gone[i]);
-	maps_sync(ct, conn);
-	for (i = 0; i < PPTP_FIX_MAX_CALLS; i++)
-		if (out->up & BIT(i))
-			pptp_fix_gre_up(ct, conn, i);
+	pptp_fix_gre_up(h->ct, h->conn, slot);
 }
 
-struct help_ctx {
-	struct nf_conn *ct;
-	struct pptp_fix_conn *conn;
-	const struct nf_nat_pptp_fix_hook *hook;	/* NULL: no NAT module */
-	u8 dir;
-	/* Messages reported in this segment, per type: counted if it drops. */
-	u16 seen[PPTP_FIX_CTRL_MAX + 1];
+static void op_call_down(void *ctx, unsigned int slot, const struct pptp_fix_call *gone)
+{
+	struct help_ctx *h = ctx;
+
+	pptp_fix_gre_down(h->ct, h->conn, slot, gone);
+}
+
+static void op_count(void *ctx, unsigned int counter, unsigned int n)
+{
+	struct help_ctx *h = ctx;
+
+	atomic64_add(n, &h->pn->stats[counter]);
+}
+
+static void op_rewrite(void *ctx, u8 dir, const struct pptp_fix_msg *m, unsigned int off,
+		       u16 old, u16 new)
+{
+	struct help_ctx *h = ctx;
+
+	pr_debug("ct %p %s at %u: Call ID %u -> %u\n", h->ct, pptp_fix_type_name(m->ctrl_type),
+		 off, old, new);
+}
+
+static void op_log(void *ctx, u8 dir, const char *what, const struct pptp_fix_msg *m,
+		   const char *why)
+{
+	struct help_ctx *h = ctx;
+
+	pptp_fix_log(h->ct, dir, what, m, why);
+}
+
+static void *op_grow(void *ctx, void *p, size_t bytes)
+{
+	return krealloc(p, bytes, GFP_ATOMIC | __GFP_NOWARN);
+}
+
+static const struct pptp_fix_engine_ops pptp_fix_ops = {
+	.map_new	= op_map_new,
+	.map_release	= op_map_release,
+	.call_up	= op_call_up,
+	.call_down	= op_call_down,
+	.count		= op_count,
+	.rewrite	= op_rewrite,
+	.log		= op_log,
+	.grow		= op_grow,
 };
-
-/* Call IDs are translated: NAT module there, connection NATed, roles known. */
-static bool nat_on(const struct help_ctx *h)
-{
-	return h->hook && h->conn->nat_dir != PPTP_FIX_DIR_UNKNOWN &&
-	       h->conn->ss.pns_dir != PPTP_FIX_DIR_UNKNOWN;
-}
-
-/*
- * Plans message @m's rewrites and makes them the decision for its fields,
- * translating @tkeep too when given.  Returns how many fields it rewrites.
- * With @try_only, a plan that leaves a field naming the translated end
- * unmapped is not taken: returns -1, so that the caller can plan again
- * once the tracker made the mapping.
- */
-static int nat_plan(struct help_ctx *h, const struct pptp_fix_msg *m,
-		    enum pptp_fix_nat_dir ndir, u8 *tkeep, bool try_only)
-{
-	struct pptp_fix_conn *conn = h->conn;
-	struct pptp_fix_rewrite rw[PPTP_FIX_MAX_CID_FIELDS];
-	struct net *net = nf_ct_net(h->ct);
-	unsigned int i, n, unknown;
-
-	n = pptp_fix_nat_plan(m, ndir, conn->maps, conn->ss.max_calls, rw, &unknown);
-	if (unknown && try_only)
-		return -1;
-	for (i = 0; i < n; i++) {
-		stat_inc(net, S_NAT_FIELDS);
-		pr_debug("ct %p %s at %u: Call ID %u -> %u\n", h->ct,
-			 pptp_fix_type_name(m->ctrl_type), rw[i].off, rw[i].old, rw[i].new);
-		if (tkeep)
-			pptp_fix_put16(tkeep + rw[i].off, rw[i].new);
-	}
-	if (pptp_fix_rwlog_set(&conn->log[h->dir], m, rw, n))
-		stat_inc(net, S_NAT_STRADDLE_UNDONE);
-	if (unknown) {
-		stat_inc(net, S_NAT_UNKNOWN);
-		pptp_fix_log(h->ct, h->dir, "passed", m, "Call ID without a mapping");
-	}
-	return n;
-}
-
-/*
- * One message.  Coming in to the translated end, its fields are planned
- * first and tracked as that end will see them.  Going out, planned with
- * the mappings as they are (a message that ends a call still has its
- * own), or, if a field has none yet, after tracking made it (a message
- * that starts a call).  Either way every field naming a translated ID is
- * rewritten, whatever the tracker said.
- */
-static void pptp_fix_msg(struct help_ctx *h, const struct pptp_fix_msg *m)
-{
-	struct nf_conn *ct = h->ct;
-	struct pptp_fix_conn *conn = h->conn;
-	struct net *net = nf_ct_net(ct);
-	struct pptp_fix_track_out out;
-	struct pptp_fix_msg tm = *m;
-	u8 tkeep[PPTP_FIX_KEEP];
-	enum pptp_fix_tverdict v;
-	int planned = -1;
-	u8 dir = h->dir;
-
-	stat_inc(net, S_MSG(m->ctrl_type, dir));
-	h->seen[m->ctrl_type]++;
-	if (nat_on(h)) {
-		if (dir != conn->nat_dir) {
-			memcpy(tkeep, m->keep, m->nkeep);
-			planned = nat_plan(h, m, PPTP_FIX_NAT_IN, tkeep, false);
-			tm.keep = tkeep;
-		} else {
-			planned = nat_plan(h, m, PPTP_FIX_NAT_OUT, NULL, true);
-		}
-	}
-	v = pptp_fix_track(&conn->ss, dir, &tm, &out);
-	stat_inc(net, S_VERDICT(v));
-	pr_debug("ct %p dir %u %s: %s\n", ct, dir, pptp_fix_type_name(m->ctrl_type),
-		 pptp_fix_tverdict_name(v));
-	if (v == PPTP_FIX_T_OK)
-		apply_out(ct, conn, &out);
-	else
-		pptp_fix_log(ct, dir, "passed", m, pptp_fix_tverdict_name(v));
-	/* Roles may have become known with this very message. */
-	if (planned < 0 && nat_on(h))
-		planned = nat_plan(h, m, dir == conn->nat_dir ? PPTP_FIX_NAT_OUT : PPTP_FIX_NAT_IN,
-				   NULL, false);
-	if (planned > 0)
-		stat_inc(net, S_MSG_RW(m->ctrl_type, dir));
-}
-
-/*
- * The segment ends inside a message: a Call ID field complete in it, or
- * whose first byte is its last, must be rewritten now, before the rest
- * of the message arrives.
- */
-static void nat_partial(struct help_ctx *h)
-{
-	struct pptp_fix_conn *conn = h->conn;
-	enum pptp_fix_nat_dir ndir = h->dir == conn->nat_dir ? PPTP_FIX_NAT_OUT : PPTP_FIX_NAT_IN;
-	struct pptp_fix_rewrite rw;
-	struct pptp_fix_msg pm;
-
-	if (!pptp_fix_stream_partial(&conn->stream[h->dir], &pm) || !pm.info)
-		return;
-	nat_plan(h, &pm, ndir, NULL, true);
-	if (pptp_fix_nat_plan_straddle(&pm, ndir, conn->maps, conn->ss.max_calls, &rw)) {
-		stat_inc(nf_ct_net(h->ct), S_NAT_STRADDLE);
-		pptp_fix_rwlog_add(&conn->log[h->dir], pm.seq, &rw, 1);
-	}
-}
-
-/*
- * Writes every remembered rewrite that falls in this segment, where the
- * byte still holds its old value: new segments, retransmissions and the
- * second half of a split Call ID alike.  Returns false if the segment
- * must be dropped: a rewrite could not be written (what was written
- * must not leave half done), or a retransmission carries, where we
- * rewrote a byte, a value that is neither the one we read then nor ours
- * (the receiver could take it in place of what we tracked).
- */
-static bool apply_log(struct help_ctx *h, struct sk_buff *skb, enum ip_conntrack_info ctinfo,
-		      unsigned int protoff, unsigned int dataoff, u32 seq)
-{
-	const struct pptp_fix_rwlog *log = &h->conn->log[h->dir];
-	struct net *net = nf_ct_net(h->ct);
-	unsigned int len = skb->len - dataoff;
-	u32 off;
-	int i;
-
-	for (i = pptp_fix_rwlog_next(log, seq, len, 0, &off); i >= 0;
-	     i = pptp_fix_rwlog_next(log, seq, len, i + 1, &off)) {
-		enum pptp_fix_rw_action act;
-		const u8 *p;
-		u8 b;
-
-		p = skb_header_pointer(skb, dataoff + off, 1, &b);
-		if (!p)
-			continue;
-		act = pptp_fix_rwbyte_action(&log->e[i], *p);
-		if (act == PPTP_FIX_RW_DONE)
-			continue;
-		if (act == PPTP_FIX_RW_CHANGED) {
-			stat_inc(net, S_RETRANS_CHANGED);
-			nf_ct_helper_log(skb, h->ct, "retransmission changes Call ID byte %u",
-					 seq + off);
-			return false;
-		}
-		if (!h->hook->mangle(skb, h->ct, ctinfo, protoff, off, &log->e[i].new, 1)) {
-			stat_inc(net, S_MANGLE_FAILED);
-			nf_ct_helper_log(skb, h->ct, "cannot rewrite Call ID byte");
-			return false;
-		}
-		stat_inc(net, S_NAT_BYTES);
-	}
-	return true;
-}
-
-/*
- * Rewrites a retransmission carries beyond what the byte log still
- * holds (it keeps the last PPTP_FIX_RWLOG bytes; a server may coalesce
- * many messages naming the call): the retransmitted bytes are read
- * again, from a whole valid header at the segment's start on, as the
- * kernel's helper reads every segment, and planned with the mappings as
- * they are now.  Bytes the log knows are left to it.  At most
- * PPTP_FIX_REPLAY_BYTES per segment (a stack array).
- */
-#define PPTP_FIX_REPLAY_BYTES	64
-
-struct replay_ctx {
-	const struct help_ctx *h;
-	enum pptp_fix_nat_dir ndir;
-	u32 seq;		/* the segment's first byte */
-	u32 rlen;		/* its first @rlen bytes were seen before */
-	unsigned int n;
-	bool more;
-	struct {
-		u32 off;	/* IPv4 BIG TCP: segments beyond 64 KB */
-		u8 old;
-		u8 new;
-	} b[PPTP_FIX_REPLAY_BYTES];
-};
-
-static void replay_byte(struct replay_ctx *r, u32 pos, u8 old, u8 new)
-{
-	const struct pptp_fix_rwlog *log = &r->h->conn->log[r->h->dir];
-	u32 off = pos - r->seq, o;
-
-	if (old == new || off >= r->rlen || pptp_fix_rwlog_next(log, pos, 1, 0, &o) >= 0)
-		return;
-	if (r->n == PPTP_FIX_REPLAY_BYTES) {
-		r->more = true;
-		return;
-	}
-	r->b[r->n].off = off;
-	r->b[r->n].old = old;
-	r->b[r->n].new = new;
-	r->n++;
-}
-
-static void replay_msg(void *ctx, const struct pptp_fix_msg *m)
-{
-	struct replay_ctx *r = ctx;
-	const struct pptp_fix_conn *conn = r->h->conn;
-	struct pptp_fix_rewrite rw[PPTP_FIX_MAX_CID_FIELDS];
-	unsigned int i, n, unknown;
-
-	n = pptp_fix_nat_plan(m, r->ndir, conn->maps, conn->ss.max_calls, rw, &unknown);
-	for (i = 0; i < n; i++) {
-		replay_byte(r, m->seq + rw[i].off, rw[i].old >> 8, rw[i].new >> 8);
-		replay_byte(r, m->seq + rw[i].off + 1, rw[i].old & 0xff, rw[i].new & 0xff);
-	}
-}
-
-static bool replay_retrans(struct help_ctx *h, struct sk_buff *skb,
-			   enum ip_conntrack_info ctinfo, unsigned int protoff,
-			   unsigned int dataoff, u32 seq, u32 rlen)
-{
-	struct net *net = nf_ct_net(h->ct);
-	/* Read as if framing had been lost: only a valid header resyncs. */
-	struct pptp_fix_stream tmp = {
-		.state = PPTP_FIX_STREAM_LOST,
-		.next_seq = seq,
-	};
-	struct replay_ctx r = {
-		.h = h,
-		.ndir = h->dir == h->conn->nat_dir ? PPTP_FIX_NAT_OUT : PPTP_FIX_NAT_IN,
-		.seq = seq,
-		.rlen = rlen,
-	};
-	struct pptp_fix_walk w;
-	unsigned int i;
-
-	/* All read before any is written: a rewritten byte is not read again. */
-	pptp_fix_walk_skb(skb, dataoff, seq, &tmp, &w, replay_msg, &r);
-	for (i = 0; i < r.n; i++) {
-		if (!h->hook->mangle(skb, h->ct, ctinfo, protoff, r.b[i].off, &r.b[i].new, 1)) {
-			stat_inc(net, S_MANGLE_FAILED);
-			nf_ct_helper_log(skb, h->ct, "cannot rewrite Call ID byte");
-			return false;
-		}
-		stat_inc(net, S_RETRANS_REPLAYED);
-	}
-	if (r.more) {
-		stat_inc(net, S_RETRANS_OVERFLOW);
-		pptp_fix_log(h->ct, h->dir, "retransmission", NULL,
-			     "more Call ID bytes than one segment may rewrite again");
-	}
-	return true;
-}
 
 static struct pptp_fix_conn *pptp_fix_conn_get(struct nf_conn *ct)
 {
 	struct nf_ct_pptp_fix_master *info = nfct_help_data(ct);
 	struct pptp_fix_conn *conn = READ_ONCE(info->conn), *old;
+	u8 nat_dir = PPTP_FIX_DIR_UNKNOWN;
+	bool dying;
 
 	if (conn)
 		return conn;
@@ -773,89 +496,63 @@ static struct pptp_fix_conn *pptp_fix_conn_get(struct nf_conn *ct)
 	conn->keymap_slot = -1;
 	conn->ct = ct;
 	/* The NAT set up by the first packet says which end is translated. */
-	conn->nat_dir = PPTP_FIX_DIR_UNKNOWN;
 	if (ct->status & IPS_SRC_NAT) {
-		conn->nat_dir = IP_CT_DIR_ORIGINAL;
+		nat_dir = IP_CT_DIR_ORIGINAL;
 		if (ct->status & IPS_DST_NAT)	/* both ends: only one is ours */
-			stat_inc(nf_ct_net(ct), S_NAT_UNSUPPORTED);
+			stat_inc(nf_ct_net(ct), PPTP_FIX_S_NAT_UNSUPPORTED);
 	} else if (ct->status & IPS_DST_NAT) {
-		conn->nat_dir = IP_CT_DIR_REPLY;
+		nat_dir = IP_CT_DIR_REPLY;
 	}
-	pptp_fix_session_init(&conn->ss, max_calls);
+	pptp_fix_engine_init(&conn->e, max_calls, nat_dir, journal_max);
 
 	/*
 	 * Both directions may race to the first payload, and a destroy may
-	 * race with both: publish and list under the lock destroy takes.
+	 * race with both: publish and list under the lock destroy takes.  A
+	 * conntrack already dying had its destroy callback, or is about to,
+	 * after it looked: nothing would free what we published.
 	 */
 	INIT_LIST_HEAD(&conn->list);
 	spin_lock_bh(&pptp_fix_conns_lock);
-	old = cmpxchg(&info->conn, NULL, conn);
-	if (!old)
+	dying = nf_ct_is_dying(ct);
+	old = dying ? NULL : cmpxchg(&info->conn, NULL, conn);
+	if (!dying && !old)
 		list_add(&conn->list, &pptp_fix_conns);
 	spin_unlock_bh(&pptp_fix_conns_lock);
-	if (old) {
+	if (dying || old) {
 		kfree(conn);
-		return old;
+		return dying ? ERR_PTR(-ESRCH) : old;
 	}
 	return conn;
 }
 
 /*
- * Walks the TCP payload of @skb, from @dataoff on, with stream @s; each
- * message found goes to @fn.  The payload is read in chunks through
- * skb_header_pointer(): no copy when the skb is linear, a small stack
- * buffer when it is not, and no read past the skb.
+ * The TCP payload of @skb from @dataoff on, in one piece: writable in
+ * place for the NAT (as nf_nat_mangle_tcp_packet() makes it), else
+ * linear, as nf_conntrack_sip reads it.  NULL if memory is short.
  */
-void pptp_fix_walk_skb(const struct sk_buff *skb, unsigned int dataoff, u32 seq,
-		       struct pptp_fix_stream *s, struct pptp_fix_walk *w,
-		       void (*fn)(void *ctx, const struct pptp_fix_msg *m), void *ctx)
+u8 *pptp_fix_skb_payload(struct sk_buff *skb, unsigned int dataoff, bool writable)
 {
-	unsigned int len = skb->len - dataoff, headlen = min(len, PPTP_FIX_HDR_LEN);
-	u8 head[PPTP_FIX_HDR_LEN], buf[PPTP_FIX_CHUNK];
-	struct pptp_fix_msg m;
-	const u8 *p;
-
-	p = skb_header_pointer(skb, dataoff, headlen, head);
-	if (!p) {
-		w->pos = 0;
-		w->len = 0;
-		w->note = PPTP_FIX_SEG_IGNORED;
-		w->error = PPTP_FIX_FRAME_OK;
-		return;
-	}
-	pptp_fix_walk_start(w, s, seq, len, p, headlen);
-	while (w->pos < w->len) {
-		unsigned int off = w->pos, n = min_t(unsigned int, w->len - off, sizeof(buf));
-
-		p = skb_header_pointer(skb, dataoff + off, n, buf);
-		if (!p)
-			break;
-		pptp_fix_walk_chunk(w, p, off, n);
-		while (pptp_fix_walk_next(w, &m))
-			fn(ctx, &m);
-		if (w->pos == off)
-			break;
-	}
+	if (writable ? skb_ensure_writable(skb, skb->len) : skb_linearize(skb))
+		return NULL;
+	return skb->data + dataoff;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_walk_skb);
-
-static void help_msg(void *ctx, const struct pptp_fix_msg *m)
-{
-	pptp_fix_msg(ctx, m);
-}
+EXPORT_SYMBOL_GPL(pptp_fix_skb_payload);
 
 static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 			 struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
-	struct help_ctx h = { .ct = ct, .dir = CTINFO2DIR(ctinfo) };
 	struct net *net = nf_ct_net(ct);
+	struct help_ctx h = { .ct = ct, .pn = net_generic(net, pptp_fix_net_id) };
+	const struct nf_nat_pptp_fix_hook *hook;
+	struct nf_ct_pptp_fix_master *info;
+	struct pptp_fix_seg_result res;
+	u8 dir = CTINFO2DIR(ctinfo);
 	const struct tcphdr *th;
 	struct tcphdr _tcph;
-	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
-	struct pptp_fix_walk w;
 	unsigned int dataoff, i;
-	int ret = NF_ACCEPT;
-	u32 seq, seen_end;
+	bool writes;
+	u8 *data, first;
+	u32 seq;
 
 	/* Nothing to track before the handshake completes, or while unloading. */
 	if ((ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY) ||
@@ -866,17 +563,37 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 	if (!th)
 		return NF_ACCEPT;
 	dataoff = protoff + th->doff * 4;
-	if (dataoff >= skb->len)
-		return NF_ACCEPT;
 	seq = ntohl(th->seq);
 
+	/* Every ACK, with payload or not, frees the other direction's journal. */
+	info = nfct_help_data(ct);
+	h.conn = READ_ONCE(info->conn);
+	if (th->ack && h.conn && READ_ONCE(h.conn->e.jr[!dir].n)) {
+		spin_lock_bh(&h.conn->lock);
+		if (!h.conn->dead)
+			pptp_fix_engine_ack(&h.conn->e, dir, ntohl(th->ack_seq));
+		spin_unlock_bh(&h.conn->lock);
+	}
+	if (dataoff >= skb->len)
+		return NF_ACCEPT;
+
 	h.conn = pptp_fix_conn_get(ct);
+	if (IS_ERR(h.conn))	/* its destroy ran: nothing to track */
+		return NF_ACCEPT;
 	if (!h.conn) {
-		stat_inc(net, S_ALLOC_FAILED);
+		stat_inc(net, PPTP_FIX_S_ALLOC_FAILED);
 		return NF_ACCEPT;
 	}
+	hook = rcu_dereference(nf_nat_pptp_fix_hook);
+	writes = pptp_fix_engine_writes(&h.conn->e, !!hook);
 
-	h.hook = rcu_dereference(nf_nat_pptp_fix_hook);
+	/* Made writable before anything changes: a failure leaves no trace. */
+	data = pptp_fix_skb_payload(skb, dataoff, writes);
+	if (!data) {
+		stat_inc(net, writes ? PPTP_FIX_S_MANGLE_FAILED : PPTP_FIX_S_ALLOC_FAILED);
+		nf_ct_helper_log(skb, ct, "cannot read or write the segment");
+		return NF_DROP;
+	}
 
 	spin_lock_bh(&h.conn->lock);
 	/* Torn down by a destroy on another CPU since we looked it up. */
@@ -884,69 +601,78 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 		spin_unlock_bh(&h.conn->lock);
 		return NF_ACCEPT;
 	}
-	seen_end = h.conn->stream[h.dir].next_seq;
-	pptp_fix_walk_skb(skb, dataoff, seq, &h.conn->stream[h.dir], &w, help_msg, &h);
-	stat_inc(net, S_SEG(w.note));
-	if (w.error) {
-		stat_inc(net, S_FRAME(w.error));
-		pptp_fix_log(ct, h.dir, "framing lost", NULL,
-			     pptp_fix_frame_result_name(w.error));
-	}
-	if (nat_on(&h)) {
-		nat_partial(&h);
-		if (!apply_log(&h, skb, ctinfo, protoff, dataoff, seq))
-			ret = NF_DROP;
-		else if ((w.note == PPTP_FIX_SEG_RETRANS || w.note == PPTP_FIX_SEG_OVERLAP) &&
-			 !replay_retrans(&h, skb, ctinfo, protoff, dataoff, seq,
-					 min_t(u32, w.len, seen_end - seq)))
-			ret = NF_DROP;
-	}
+	pptp_fix_engine_segment(&h.conn->e, &pptp_fix_ops, &h, dir, seq, data,
+				skb->len - dataoff, writes, &res);
 	spin_unlock_bh(&h.conn->lock);
-	if (ret == NF_DROP)
+
+	if (res.drop) {
+		nf_ct_helper_log(skb, ct, "%s", res.why);
+		return NF_DROP;
+	}
+	/*
+	 * Bytes changed in place: one same-length mangle of one byte has the
+	 * NAT core fix the TCP checksum for all of them.
+	 */
+	first = data[0];
+	if (res.written && !hook->mangle(skb, ct, ctinfo, protoff, 0, &first, 1)) {
+		stat_inc(net, PPTP_FIX_S_MANGLE_FAILED);
 		for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
-			atomic64_add(h.seen[i], &pn->stats[S_MSG_DROP(i, h.dir)]);
-	return ret;
+			atomic64_add(res.seen[i], &h.pn->stats[PPTP_FIX_S_MSG_DROP(i, dir)]);
+		nf_ct_helper_log(skb, ct, "cannot fix the checksum of rewritten Call IDs");
+		return NF_DROP;
+	}
+	return NF_ACCEPT;
 }
 
 static void pptp_fix_conn_free(struct pptp_fix_conn *conn)
 {
-	struct pptp_fix_track_out out;
+	struct help_ctx h = {
+		.ct = conn->ct,
+		.conn = conn,
+		.pn = net_generic(nf_ct_net(conn->ct), pptp_fix_net_id),
+	};
 
 	spin_lock_bh(&conn->lock);
-	pptp_fix_session_end(&conn->ss, &out);
-	apply_out(conn->ct, conn, &out);
+	pptp_fix_engine_end(&conn->e, &pptp_fix_ops, &h);
 	conn->dead = 1;
+	kfree(conn->e.jr[0].e);
+	kfree(conn->e.jr[1].e);
+	conn->e.jr[0].e = NULL;
+	conn->e.jr[1].e = NULL;
 	spin_unlock_bh(&conn->lock);
 	/* A help() may still hold it, under RCU, until it sees ->dead. */
 	kfree_rcu(conn, rcu);
 }
 
 /*
- * Removes @conn from the global list; true if the caller now owns it (the
- * ct's destroy and module unload may race for it).
+ * Takes @ct's state off the global list; the caller then owns it (the
+ * ct's destroy and module unload may race for it).  Under the lock that
+ * pptp_fix_conn_get() publishes under, so that a help() racing with the
+ * destroy either publishes first, or sees the conntrack dying.
  */
-static bool pptp_fix_conn_unlink(struct nf_conn *ct, struct pptp_fix_conn *conn)
+static struct pptp_fix_conn *pptp_fix_conn_unlink(struct nf_conn *ct)
 {
 	struct nf_ct_pptp_fix_master *info = nfct_help_data(ct);
-	bool mine = false;
+	struct pptp_fix_conn *conn;
 
 	spin_lock_bh(&pptp_fix_conns_lock);
-	if (info->conn == conn && !list_empty(&conn->list)) {
+	conn = info->conn;
+	if (conn && !list_empty(&conn->list)) {
 		list_del_init(&conn->list);
 		info->conn = NULL;
-		mine = true;
+	} else {
+		conn = NULL;
 	}
 	spin_unlock_bh(&pptp_fix_conns_lock);
-	return mine;
+	return conn;
 }
 
 /* The control conntrack dies (FIN/RST timeout, conntrack -D, flush). */
 static void pptp_fix_destroy(struct nf_conn *ct)
 {
-	struct nf_ct_pptp_fix_master *info = nfct_help_data(ct);
-	struct pptp_fix_conn *conn = READ_ONCE(info->conn);
+	struct pptp_fix_conn *conn = pptp_fix_conn_unlink(ct);
 
-	if (conn && pptp_fix_conn_unlink(ct, conn))
+	if (conn)
 		pptp_fix_conn_free(conn);
 	else
 		nf_ct_gre_keymap_destroy(ct);
@@ -960,14 +686,12 @@ static int pptp_fix_unload_iter(struct nf_conn *ct, void *data)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 	struct list_head *dead = data;
-	struct nf_ct_pptp_fix_master *info;
 	struct pptp_fix_conn *conn;
 
 	if (!help || rcu_access_pointer(help->helper) != &pptp_fix_helper)
 		return 0;
-	info = nfct_help_data(ct);
-	conn = READ_ONCE(info->conn);
-	if (conn && pptp_fix_conn_unlink(ct, conn)) {
+	conn = pptp_fix_conn_unlink(ct);
+	if (conn) {
 		refcount_inc(&ct->ct_general.use);
 		list_add(&conn->list, dead);
 	}
@@ -1001,39 +725,41 @@ static int pptp_fix_stat_show(struct seq_file *seq, void *v)
 		"calls_up", "calls_down", "keymap_busy", "expect_failed", "alloc_failed",
 		"nat_fields", "nat_bytes", "nat_unknown", "nat_straddle", "nat_straddle_undone",
 		"nat_unsupported", "id_kept", "id_changed", "id_exhausted",
-		"id_collision", "mangle_failed", "retrans_changed", "retrans_replayed",
-		"retrans_overflow",
+		"id_collision", "mangle_failed", "retrans_changed", "retrans_rewritten",
+		"journal_full",
 	};
 	unsigned int i, d;
 	u64 down;
 
-	BUILD_BUG_ON(ARRAY_SIZE(totals) != S_NR - S_CALLS_UP);
+	BUILD_BUG_ON(ARRAY_SIZE(totals) != PPTP_FIX_S_NR - PPTP_FIX_S_CALLS_UP);
 	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
 		for (d = 0; d < IP_CT_DIR_MAX; d++)
 			seq_printf(seq, "msg_%s_%s %llu\n", type_key[i],
-				   d ? "reply" : "orig", stat_get(pn, S_MSG(i, d)));
+				   d ? "reply" : "orig", stat_get(pn, PPTP_FIX_S_MSG(i, d)));
 	/* Per type and direction: rewritten + unchanged = seen (msg_). */
 	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
 		for (d = 0; d < IP_CT_DIR_MAX; d++) {
 			const char *dn = d ? "reply" : "orig";
-			u64 seen = stat_get(pn, S_MSG(i, d)), rw = stat_get(pn, S_MSG_RW(i, d));
+			u64 seen = stat_get(pn, PPTP_FIX_S_MSG(i, d));
+			u64 rw = stat_get(pn, PPTP_FIX_S_MSG_RW(i, d));
 
 			seq_printf(seq, "rewritten_%s_%s %llu\n", type_key[i], dn, rw);
 			seq_printf(seq, "unchanged_%s_%s %llu\n", type_key[i], dn, seen - rw);
 			seq_printf(seq, "dropped_%s_%s %llu\n", type_key[i], dn,
-				   stat_get(pn, S_MSG_DROP(i, d)));
+				   stat_get(pn, PPTP_FIX_S_MSG_DROP(i, d)));
 		}
 	for (i = 1; i < PPTP_FIX_T_NR_VERDICTS; i++)
-		seq_printf(seq, "passed_%s %llu\n", verdict_key[i], stat_get(pn, S_VERDICT(i)));
+		seq_printf(seq, "passed_%s %llu\n", verdict_key[i],
+			   stat_get(pn, PPTP_FIX_S_VERDICT(i)));
 	for (i = PPTP_FIX_FRAME_BAD_LENGTH; i < PPTP_FIX_FRAME_NR_RESULTS; i++)
-		seq_printf(seq, "lost_%s %llu\n", frame_key[i], stat_get(pn, S_FRAME(i)));
+		seq_printf(seq, "lost_%s %llu\n", frame_key[i], stat_get(pn, PPTP_FIX_S_FRAME(i)));
 	for (i = 0; i < PPTP_FIX_SEG_NR_NOTES; i++)
-		seq_printf(seq, "seg_%s %llu\n", seg_key[i], stat_get(pn, S_SEG(i)));
+		seq_printf(seq, "seg_%s %llu\n", seg_key[i], stat_get(pn, PPTP_FIX_S_SEG(i)));
 	for (i = 0; i < ARRAY_SIZE(totals); i++)
-		seq_printf(seq, "%s %llu\n", totals[i], stat_get(pn, S_CALLS_UP + i));
+		seq_printf(seq, "%s %llu\n", totals[i], stat_get(pn, PPTP_FIX_S_CALLS_UP + i));
 	/* Down read first: a call ending meanwhile cannot make it negative. */
-	down = stat_get(pn, S_CALLS_DOWN);
-	seq_printf(seq, "calls_active %llu\n", stat_get(pn, S_CALLS_UP) - down);
+	down = stat_get(pn, PPTP_FIX_S_CALLS_DOWN);
+	seq_printf(seq, "calls_active %llu\n", stat_get(pn, PPTP_FIX_S_CALLS_UP) - down);
 	return 0;
 }
 

@@ -4,11 +4,13 @@
  * call, applied to every Call ID field and to the GRE keys.
  *
  * nf_conntrack_pptp_fix decides everything (which bytes of which segment,
- * which Call ID each call gets); this module is its link to the NAT core,
- * reached only through the nf_nat_pptp_fix_hook pointer: it rewrites
- * payload bytes (same length, so no sequence adjustment; the NAT core
- * fixes the TCP checksum) and sets up the NAT of each call's GRE
- * conntrack so that its keys follow the mapping.
+ * which Call ID each call gets) and, while this module is loaded, writes
+ * the Call ID bytes in place into the segment it made writable; this
+ * module is its link to the NAT core, reached only through the
+ * nf_nat_pptp_fix_hook pointer: one same-length mangle per rewritten
+ * segment has the NAT core fix the TCP checksum (no sequence
+ * adjustment), and it sets up the NAT of each call's GRE conntrack so
+ * that its keys follow the mapping.
  *
  * The translated end is the one behind the NAT: the originator under
  * source NAT (a PNS behind masquerade), the responder under destination

@@ -169,110 +169,126 @@ unsigned int pptp_fix_nat_plan_straddle(const struct pptp_fix_msg *m,
 }
 EXPORT_SYMBOL_GPL(pptp_fix_nat_plan_straddle);
 
-static void rwlog_byte(struct pptp_fix_rwlog *log, u32 seq, u8 old, u8 new)
+/* Entry @e ends after byte @seq: the search key of the journal. */
+static bool ends_after(const struct pptp_fix_jentry *e, u32 seq)
 {
-	unsigned int i;
-
-	for (i = 0; i < PPTP_FIX_RWLOG; i++)
-		if (log->e[i].used && log->e[i].seq == seq)
-			break;
-	if (i == PPTP_FIX_RWLOG) {
-		i = log->next;
-		log->next = (i + 1) % PPTP_FIX_RWLOG;
-	}
-	log->e[i].seq = seq;
-	log->e[i].old = old;
-	log->e[i].new = new;
-	log->e[i].used = 1;
+	return (s32)(e->seq + 2 - seq) > 0;
 }
 
-void pptp_fix_rwlog_add(struct pptp_fix_rwlog *log, u32 seq,
-			const struct pptp_fix_rewrite *rw, unsigned int n)
+u32 pptp_fix_journal_first(const struct pptp_fix_journal *j, u32 seq)
 {
-	unsigned int i;
+	u32 lo = j->head, hi = j->n;
 
-	for (i = 0; i < n; i++) {
-		if ((rw[i].old >> 8) != (rw[i].new >> 8))
-			rwlog_byte(log, seq + rw[i].off, rw[i].old >> 8, rw[i].new >> 8);
-		if ((rw[i].old & 0xff) != (rw[i].new & 0xff))
-			rwlog_byte(log, seq + rw[i].off + 1, rw[i].old & 0xff,
-				   rw[i].new & 0xff);
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (ends_after(&j->e[mid], seq))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_journal_first);
+
+const struct pptp_fix_jentry *pptp_fix_journal_find(const struct pptp_fix_journal *j, u32 seq)
+{
+	u32 i = pptp_fix_journal_first(j, seq);
+
+	return i < j->n && j->e[i].seq == seq ? &j->e[i] : NULL;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_journal_find);
+
+bool pptp_fix_journal_put(struct pptp_fix_journal *j, u32 seq, u16 old, u16 new)
+{
+	u32 i = j->n;
+
+	/* Fields arrive in stream order: the place is almost always the end. */
+	while (i > j->head && (s32)(j->e[i - 1].seq - seq) >= 0)
+		i--;
+	if (i < j->n && j->e[i].seq == seq) {
+		j->e[i].old = old;
+		j->e[i].new = new;
+		return true;
+	}
+	if (j->n == j->cap)
+		return false;
+	memmove(&j->e[i + 1], &j->e[i], (j->n - i) * sizeof(j->e[0]));
+	j->e[i].seq = seq;
+	j->e[i].old = old;
+	j->e[i].new = new;
+	j->n++;
+	return true;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_journal_put);
+
+void pptp_fix_journal_del(struct pptp_fix_journal *j, u32 seq)
+{
+	u32 i = pptp_fix_journal_first(j, seq);
+
+	if (i == j->n || j->e[i].seq != seq)
+		return;
+	memmove(&j->e[i], &j->e[i + 1], (j->n - i - 1) * sizeof(j->e[0]));
+	j->n--;
+}
+EXPORT_SYMBOL_GPL(pptp_fix_journal_del);
+
+void pptp_fix_journal_trim(struct pptp_fix_journal *j, u32 ack)
+{
+	j->head = pptp_fix_journal_first(j, ack);
+	if (j->head == j->n) {
+		j->head = 0;
+		j->n = 0;
 	}
 }
-EXPORT_SYMBOL_GPL(pptp_fix_rwlog_add);
+EXPORT_SYMBOL_GPL(pptp_fix_journal_trim);
 
-unsigned int pptp_fix_rwlog_set(struct pptp_fix_rwlog *log, const struct pptp_fix_msg *m,
-				const struct pptp_fix_rewrite *rw, unsigned int n)
+void pptp_fix_journal_compact(struct pptp_fix_journal *j)
 {
-	struct pptp_fix_rwlog before = *log;
-	unsigned int i, j, dropped = 0;
-
-	/* Forget earlier decisions about this message's Call ID fields ... */
-	for (i = 0; i < PPTP_FIX_RWLOG; i++) {
-		u32 off = log->e[i].seq - m->seq;
-
-		for (j = 0; j < PPTP_FIX_MAX_CID_FIELDS && log->e[i].used; j++) {
-			const struct pptp_fix_cid_field *f = &m->info->cid[j];
-
-			if (f->kind != PPTP_FIX_CID_NONE && off - f->offset < 2)
-				log->e[i].used = 0;
-		}
-	}
-	/* ... take these, and count the earlier ones they do not repeat. */
-	pptp_fix_rwlog_add(log, m->seq, rw, n);
-	for (i = 0; i < PPTP_FIX_RWLOG; i++) {
-		const struct pptp_fix_rwbyte *b = &before.e[i];
-		u32 off;
-
-		if (!b->used || log->e[i].used)
-			continue;
-		if (pptp_fix_rwlog_next(log, b->seq, 1, 0, &off) < 0)
-			dropped++;
-	}
-	return dropped;
+	if (!j->head)
+		return;
+	memmove(&j->e[0], &j->e[j->head], (j->n - j->head) * sizeof(j->e[0]));
+	j->n -= j->head;
+	j->head = 0;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_rwlog_set);
+EXPORT_SYMBOL_GPL(pptp_fix_journal_compact);
 
-int pptp_fix_rwlog_next(const struct pptp_fix_rwlog *log, u32 seq, u32 len,
-			int from, u32 *off)
+/* The byte of @e at sequence number @at, old and new. */
+static void entry_byte(const struct pptp_fix_jentry *e, u32 at, u8 *old, u8 *new)
 {
-	int i;
+	bool second = at != e->seq;
 
-	for (i = from; i < PPTP_FIX_RWLOG; i++) {
-		if (!log->e[i].used || log->e[i].seq - seq >= len)
-			continue;
-		*off = log->e[i].seq - seq;
-		return i;
-	}
-	return -1;
+	*old = second ? e->old & 0xff : e->old >> 8;
+	*new = second ? e->new & 0xff : e->new >> 8;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_rwlog_next);
 
-enum pptp_fix_rw_action pptp_fix_rwbyte_action(const struct pptp_fix_rwbyte *e, u8 byte)
-{
-	if (byte == e->old)
-		return PPTP_FIX_RW_WRITE;
-	return byte == e->new ? PPTP_FIX_RW_DONE : PPTP_FIX_RW_CHANGED;
-}
-EXPORT_SYMBOL_GPL(pptp_fix_rwbyte_action);
-
-int pptp_fix_rwlog_apply(const struct pptp_fix_rwlog *log, u32 seq, u8 *data, u32 len)
+int pptp_fix_journal_apply(const struct pptp_fix_journal *j, u32 seq, u8 *data, u32 len,
+			   bool write)
 {
 	unsigned int n = 0;
-	u32 off;
-	int i;
+	u32 i, b;
 
-	for (i = pptp_fix_rwlog_next(log, seq, len, 0, &off); i >= 0;
-	     i = pptp_fix_rwlog_next(log, seq, len, i + 1, &off))
-		if (pptp_fix_rwbyte_action(&log->e[i], data[off]) == PPTP_FIX_RW_CHANGED)
-			return -1;
-	for (i = pptp_fix_rwlog_next(log, seq, len, 0, &off); i >= 0;
-	     i = pptp_fix_rwlog_next(log, seq, len, i + 1, &off)) {
-		if (data[off] == log->e[i].old) {
-			data[off] = log->e[i].new;
+	for (i = pptp_fix_journal_first(j, seq); i < j->n; i++) {
+		const struct pptp_fix_jentry *e = &j->e[i];
+
+		if (e->seq - seq >= len && e->seq + 1 - seq >= len)
+			break;
+		for (b = 0; b < 2; b++) {
+			u32 off = e->seq + b - seq;
+			u8 old, new;
+
+			if (off >= len)
+				continue;
+			entry_byte(e, e->seq + b, &old, &new);
+			if (old == new || data[off] == new)
+				continue;
+			if (data[off] != old)
+				return -1;
+			if (write)
+				data[off] = new;
 			n++;
 		}
 	}
 	return n;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_rwlog_apply);
+EXPORT_SYMBOL_GPL(pptp_fix_journal_apply);

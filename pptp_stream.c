@@ -13,20 +13,20 @@
  *  - entirely old (a retransmission): nothing walked, nothing changes, so
  *    the same bytes never advance any state twice;
  *  - partly old: only the new bytes are walked;
- *  - beyond a gap (loss seen by us, reordering): walked only if it starts
- *    with a whole valid header (Length, type, cookie, control type and the
- *    type's size all check), which resynchronises the stream there; any
- *    other such segment is ignored and the stream keeps waiting for the
- *    missing bytes;
+ *  - beyond a hole (bytes lost before us, or reordered): nothing walked,
+ *    nothing changes (PPTP_FIX_SEG_HOLE); the caller drops it, so that the
+ *    sender's TCP resends it after the missing bytes and every message is
+ *    walked exactly once, in order;
  *  - framing error (a bad field at a message boundary): the direction is
  *    lost, nothing more is parsed until a segment past everything seen so
- *    far starts with a whole valid header.
+ *    far starts with a whole valid header (Length, type, cookie, control
+ *    type and the type's size all check), which resynchronises it there.
  * So no byte is ever parsed at a position the walker is not sure is a
  * message boundary, except after a resync, whose header checks (a 32-bit
  * cookie among them) make a false boundary implausible.
  *
- * Limitation: a resync abandons the message in progress; messages wholly
- * inside the missing bytes are never seen.
+ * Limitation: after a framing error, messages before the resync point are
+ * never seen.
  */
 #include "include/pptp_fix_stream.h"
 
@@ -37,6 +37,7 @@ static const char *const pptp_fix_seg_notes[PPTP_FIX_SEG_NR_NOTES] = {
 	[PPTP_FIX_SEG_OVERLAP] = "partial retransmission",
 	[PPTP_FIX_SEG_RESYNC] = "resync",
 	[PPTP_FIX_SEG_IGNORED] = "ignored",
+	[PPTP_FIX_SEG_HOLE] = "beyond a hole",
 };
 
 const char *pptp_fix_seg_note_name(enum pptp_fix_seg_note n)
@@ -103,11 +104,7 @@ void pptp_fix_walk_start(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
 		return;
 	case PPTP_FIX_STREAM_SYNC:
 		if (seq_after(seq, s->next_seq)) {
-			if (header_at(head, head_len)) {
-				stream_restart(s, seq);
-				w->note = PPTP_FIX_SEG_RESYNC;
-				w->pos = 0;
-			}
+			w->note = PPTP_FIX_SEG_HOLE;
 			return;
 		}
 		if (!seq_after(end, s->next_seq)) {

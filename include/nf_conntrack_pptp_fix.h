@@ -11,8 +11,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 
-#include "pptp_fix_track.h"
-#include "pptp_fix_nat.h"
+#include "pptp_fix_conn.h"
 
 /*
  * A PNS Call ID in use towards a PAC, as the PAC sees it: the per-netns
@@ -40,17 +39,10 @@ struct pptp_fix_conn {
 	struct nf_conn *ct;
 	struct list_head list;	/* pptp_fix_conns, for module unload */
 	struct rcu_head rcu;
-	struct pptp_fix_stream stream[IP_CT_DIR_MAX];
-	struct pptp_fix_session ss;
-	/*
-	 * NAT, for a PNS behind source NAT: the direction it sends in, or
-	 * PPTP_FIX_DIR_UNKNOWN; one mapping and one ID reference per call
-	 * slot; the byte rewrites of each direction.
-	 */
-	u8 nat_dir;
-	struct pptp_fix_nat_map maps[PPTP_FIX_MAX_CALLS];
+	/* Stream, calls, mappings and journals: see pptp_conn.c. */
+	struct pptp_fix_engine e;
+	/* The Call ID table's entry of each call slot's mapping. */
 	struct pptp_fix_idref ids[PPTP_FIX_MAX_CALLS];
-	struct pptp_fix_rwlog log[IP_CT_DIR_MAX];
 };
 
 /*
@@ -58,7 +50,11 @@ struct pptp_fix_conn {
  * the NAT core.
  */
 struct nf_nat_pptp_fix_hook {
-	/* Replace @len payload bytes at @off (from the TCP payload start). */
+	/*
+	 * Replace @len payload bytes at @off (from the TCP payload start),
+	 * same length, and fix the TCP checksum for every payload byte,
+	 * including those the helper changed in place before.
+	 */
 	bool (*mangle)(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, unsigned int protoff,
 		       unsigned int off, const u8 *bytes, unsigned int len);
@@ -83,8 +79,6 @@ struct nf_ct_pptp_fix_master {
 };
 
 struct sk_buff;
-void pptp_fix_walk_skb(const struct sk_buff *skb, unsigned int dataoff, u32 seq,
-		       struct pptp_fix_stream *s, struct pptp_fix_walk *w,
-		       void (*fn)(void *ctx, const struct pptp_fix_msg *m), void *ctx);
+u8 *pptp_fix_skb_payload(struct sk_buff *skb, unsigned int dataoff, bool writable);
 
 #endif /* _NF_CONNTRACK_PPTP_FIX_H */

@@ -20,6 +20,7 @@ struct pptp_fix_nat_map {
 	u16 far;	/* the far end's Call ID for the same call */
 	u8 far_known;
 	u8 used;
+	u8 failed;	/* no free ID: not tried again until the slot frees */
 };
 
 struct pptp_fix_rewrite {
@@ -58,58 +59,54 @@ unsigned int pptp_fix_nat_plan_straddle(const struct pptp_fix_msg *m,
 					unsigned int nmaps, struct pptp_fix_rewrite *rw);
 
 /*
- * The byte rewrites of one direction, by TCP sequence number: written
- * into every segment that carries them (new, retransmitted, or holding
- * the second byte of a split Call ID), where the byte still holds its old
- * value.  The last PPTP_FIX_RWLOG are kept.
+ * The journal of one direction: every Call ID field the helper rewrote in
+ * bytes the receiver has not acknowledged yet, by TCP sequence number,
+ * so that a retransmission (with any boundaries) carries the same bytes.
+ * Entries e[head, n) are in sequence order; the storage (cap entries) is
+ * the caller's.
  */
-#define PPTP_FIX_RWLOG	16
-
-struct pptp_fix_rwbyte {
-	u32 seq;
-	u8 old;
-	u8 new;
-	u8 used;
+struct pptp_fix_jentry {
+	u32 seq;	/* of the field's first byte */
+	u16 old;	/* the value the sender wrote */
+	u16 new;	/* the value the receiver gets */
 };
 
-struct pptp_fix_rwlog {
-	struct pptp_fix_rwbyte e[PPTP_FIX_RWLOG];
-	u8 next;
+struct pptp_fix_journal {
+	struct pptp_fix_jentry *e;
+	u32 head;
+	u32 n;
+	u32 cap;
 };
 
-/* Remembers the rewrites @rw of the message starting at @seq. */
-void pptp_fix_rwlog_add(struct pptp_fix_rwlog *log, u32 seq,
-			const struct pptp_fix_rewrite *rw, unsigned int n);
+/* Index of the first entry with a byte at or after @seq (n if none). */
+u32 pptp_fix_journal_first(const struct pptp_fix_journal *j, u32 seq);
+
+/* The entry of the field starting at @seq, or NULL. */
+const struct pptp_fix_jentry *pptp_fix_journal_find(const struct pptp_fix_journal *j, u32 seq);
 
 /*
- * The rewrites @rw are the decision for message @m's Call ID fields: any
- * earlier entry for those fields (a guess made on a first byte) goes.
- * Returns how many earlier entries were not confirmed.
+ * Records (or replaces) the field at @seq.  Returns false, changing
+ * nothing, when a new entry finds no room (n == cap).
  */
-unsigned int pptp_fix_rwlog_set(struct pptp_fix_rwlog *log, const struct pptp_fix_msg *m,
-				const struct pptp_fix_rewrite *rw, unsigned int n);
+bool pptp_fix_journal_put(struct pptp_fix_journal *j, u32 seq, u16 old, u16 new);
+
+void pptp_fix_journal_del(struct pptp_fix_journal *j, u32 seq);
+
+/* The receiver acknowledged every byte before @ack: forget those fields. */
+void pptp_fix_journal_trim(struct pptp_fix_journal *j, u32 ack);
+
+/* Moves the entries to the start of the storage. */
+void pptp_fix_journal_compact(struct pptp_fix_journal *j);
 
 /*
- * The first remembered byte at or after entry @from that falls in the
- * segment [@seq, @seq + @len): returns its index and sets *@off, or -1.
+ * The journal's bytes in segment [@seq, @seq + @len) at @data: each must
+ * hold its old value (written with @write) or its new one.  Returns the
+ * bytes that held the old value, or -1, writing nothing, if one holds
+ * neither (a retransmission that changes what we rewrote).  Call it once
+ * without @write to check, then with it.
  */
-int pptp_fix_rwlog_next(const struct pptp_fix_rwlog *log, u32 seq, u32 len,
-			int from, u32 *off);
-
-/* What to do with a logged rewrite, given the byte a segment carries there. */
-enum pptp_fix_rw_action {
-	PPTP_FIX_RW_WRITE = 0,	/* the byte we read then: write ours */
-	PPTP_FIX_RW_DONE,	/* already ours */
-	PPTP_FIX_RW_CHANGED,	/* neither: a retransmission changed it */
-};
-
-enum pptp_fix_rw_action pptp_fix_rwbyte_action(const struct pptp_fix_rwbyte *e, u8 byte);
-
-/*
- * Applies the log to a segment's bytes in place; returns bytes written,
- * or -1, writing nothing, if a byte is PPTP_FIX_RW_CHANGED.
- */
-int pptp_fix_rwlog_apply(const struct pptp_fix_rwlog *log, u32 seq, u8 *data, u32 len);
+int pptp_fix_journal_apply(const struct pptp_fix_journal *j, u32 seq, u8 *data, u32 len,
+			   bool write);
 
 /*
  * Chooses the Call ID the far end will see for the translated end's

@@ -42,6 +42,7 @@ enum pptp_fix_seg_note {
 	PPTP_FIX_SEG_OVERLAP,		/* partly seen before: the rest walked */
 	PPTP_FIX_SEG_RESYNC,		/* framing regained at this segment */
 	PPTP_FIX_SEG_IGNORED,		/* not at a known position, no header */
+	PPTP_FIX_SEG_HOLE,		/* beyond bytes not seen yet: nothing walked */
 	PPTP_FIX_SEG_NR_NOTES,
 };
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Seed corpus for fuzz_pptp.c: real message sequences (the seed's call,
 an incoming call, coalesced and split segments) in the harness's input
-format.  Usage: make_seeds.py DIR"""
+format (the harness's host maps Call ID 512 to 6690), and seeds of its
+TCP model.  Usage: make_seeds.py DIR"""
 import os
 import struct
 import sys
@@ -36,21 +37,25 @@ def main():
     pns, pac = 0, 1
     seeds = {
         "seed-call": seg(pns, msg(1)) + seg(pac, msg(2)) + seg(pns, msg(7, 512)) +
-        seg(pac, msg(8, 42143, 6690 ^ 0)) + seg(pns, msg(15, 42143)) +
-        seg(pac, msg(15, 512 ^ 0x5a5a)) + seg(pac, msg(14, 512 ^ 0x5a5a)) +
+        seg(pac, msg(8, 42143, 6690)) + seg(pns, msg(15, 42143)) +
+        seg(pac, msg(15, 6690)) + seg(pac, msg(14, 6690)) +
         seg(pns, msg(12, 512)) + seg(pac, msg(13, 42143)),
         "coalesced": seg(pns, msg(1)) + seg(pac, msg(2)) + seg(pns, msg(7, 512)) +
-        seg(pac, msg(8, 42143, 512 ^ 0x5a5a) + msg(15, 512 ^ 0x5a5a)),
+        seg(pac, msg(8, 42143, 6690) + msg(15, 6690)),
         "incoming": seg(pns, msg(1)) + seg(pac, msg(2)) + seg(pac, msg(9, 7)) +
-        seg(pns, msg(10, 9, 7)) + seg(pac, msg(11, 9 ^ 0x5a5a)) + seg(pac, msg(13, 7)),
+        seg(pns, msg(10, 9, 7)) + seg(pac, msg(11, 9)) + seg(pac, msg(13, 7)),
     }
-    sli = msg(15, 512 ^ 0x5a5a)
+    sli = msg(15, 6690)
     seeds["split"] = (seg(pns, msg(1)) + seg(pac, msg(2)) + seg(pns, msg(7, 512)) +
-                      seg(pac, msg(8, 42143, 512 ^ 0x5a5a)) + seg(pac, sli[:13]) +
+                      seg(pac, msg(8, 42143, 6690)) + seg(pac, sli[:13]) +
                       seg(pac, sli[13:]) + seg(pac, sli[:13], True))
     for name, data in seeds.items():
         with open(os.path.join(d, name), "wb") as f:
             f.write(bytes([0]) + data)
+    # The TCP model (options bit 7): eight bytes of seed each.
+    for i in range(8):
+        with open(os.path.join(d, f"tcp-model-{i}"), "wb") as f:
+            f.write(bytes([0x80]) + struct.pack("!Q", i * 7919))
 
 
 if __name__ == "__main__":

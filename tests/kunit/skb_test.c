@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite for the skb glue of nf_conntrack_pptp_fix: the helper's
- * walk over real skbs, linear and paged, with the payload at an offset,
- * finds every message and reads nothing past the skb.
+ * KUnit suite for the skb glue of nf_conntrack_pptp_fix: the payload the
+ * helper hands the engine (pptp_fix_skb_payload()), from real skbs,
+ * linear and paged, with the payload at an offset, is the whole segment
+ * in one piece, writable without touching a clone when asked, and a walk
+ * over it finds every message.
  */
 #include <kunit/test.h>
 #include <linux/skbuff.h>
@@ -28,6 +30,20 @@ static void on_msg(void *ctx, const struct pptp_fix_msg *m)
 		f->seq[f->n] = m->seq;
 	}
 	f->n++;
+}
+
+/* The helper's way: the payload in one piece, then the engine's walk. */
+static void walk_skb(struct kunit *test, struct sk_buff *skb, u32 seq, bool writable,
+		     struct pptp_fix_stream *s, struct pptp_fix_walk *w, struct found *f)
+{
+	struct pptp_fix_msg m;
+	u8 *data = pptp_fix_skb_payload(skb, HDR, writable);
+
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	KUNIT_EXPECT_GE(test, skb_headlen(skb), skb->len);
+	pptp_fix_walk_begin(w, s, seq, data, skb->len - HDR);
+	while (pptp_fix_walk_next(w, &m))
+		on_msg(f, &m);
 }
 
 /* SCCRQ + OCRQ + SLI: 348 bytes, more than one 256-byte chunk. */
@@ -74,7 +90,8 @@ static void check_walk(struct kunit *test, u32 linear)
 	len = payload(pl);
 	skb = make_skb(test, pl, len, min(linear, len));
 	KUNIT_EXPECT_EQ(test, skb->len, HDR + len);
-	pptp_fix_walk_skb(skb, HDR, 1000, &s, &w, on_msg, &f);
+	walk_skb(test, skb, 1000, linear & 1, &s, &w, &f);
+	KUNIT_EXPECT_EQ(test, memcmp(skb->data + HDR, pl, len), 0);
 	KUNIT_EXPECT_EQ_MSG(test, f.n, 3U, "linear part %u", linear);
 	KUNIT_EXPECT_EQ(test, f.type[0], (u16)PPTP_FIX_SCCRQ);
 	KUNIT_EXPECT_EQ(test, f.type[1], (u16)PPTP_FIX_OCRQ);
@@ -118,8 +135,8 @@ static void skb_retransmission(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, pl);
 	len = payload(pl);
 	skb = make_skb(test, pl, len, 100);
-	pptp_fix_walk_skb(skb, HDR, 7, &s, &w, on_msg, &f);
-	pptp_fix_walk_skb(skb, HDR, 7, &s, &w, on_msg, &f);
+	walk_skb(test, skb, 7, false, &s, &w, &f);
+	walk_skb(test, skb, 7, true, &s, &w, &f);
 	KUNIT_EXPECT_EQ(test, f.n, 3U);
 	KUNIT_EXPECT_EQ(test, w.note, (u8)PPTP_FIX_SEG_RETRANS);
 	kfree_skb(skb);
@@ -137,10 +154,34 @@ static void skb_short_payload(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, pl);
 	payload(pl);
 	skb = make_skb(test, pl, 7, 3);
-	pptp_fix_walk_skb(skb, HDR, 1, &s, &w, on_msg, &f);
+	walk_skb(test, skb, 1, false, &s, &w, &f);
 	KUNIT_EXPECT_EQ(test, f.n, 0U);
 	KUNIT_EXPECT_EQ(test, s.got, 7);
 	KUNIT_EXPECT_EQ(test, s.state, (u8)PPTP_FIX_STREAM_SYNC);
+	kfree_skb(skb);
+}
+
+/* Written in place, a clone of the skb keeps its bytes. */
+static void skb_writable_clone(struct kunit *test)
+{
+	u8 *pl = kunit_kzalloc(test, 512, GFP_KERNEL);
+	struct sk_buff *skb, *clone;
+	const u8 *p;
+	u8 *data, b;
+	u32 len;
+
+	KUNIT_ASSERT_NOT_NULL(test, pl);
+	len = payload(pl);
+	skb = make_skb(test, pl, len, 100);
+	clone = skb_clone(skb, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, clone);
+	data = pptp_fix_skb_payload(clone, HDR, true);
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	data[156 + 12] ^= 0xff;
+	p = skb_header_pointer(skb, HDR + 156 + 12, 1, &b);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, *p, pl[156 + 12]);
+	kfree_skb(clone);
 	kfree_skb(skb);
 }
 
@@ -149,6 +190,7 @@ static struct kunit_case skb_test_cases[] = {
 	KUNIT_CASE(skb_paged_every_split),
 	KUNIT_CASE(skb_retransmission),
 	KUNIT_CASE(skb_short_payload),
+	KUNIT_CASE(skb_writable_clone),
 	{}
 };
 

@@ -239,24 +239,33 @@ static void stream_retransmission(struct kunit *test)
 	expect_same(test, &c->ref, &seen, half);
 }
 
-/* A lost segment: the next one starting with a header resyncs there. */
-static void stream_gap_resync(struct kunit *test)
+/*
+ * A segment lost before us: the next one, even starting with a header, is
+ * beyond a hole and changes nothing; the missing bytes, resent, are
+ * walked first, then the rest, each message once.
+ */
+static void stream_gap_hole(struct kunit *test)
 {
 	struct stream_ctx *c = make_ctx(test, 1);
-	struct pptp_fix_stream s = {};
+	struct pptp_fix_stream s = {}, before;
 	struct seen seen = {};
 
 	feed(test, &s, &seen, c, 1, 0, c->start[2]);		/* SCCRP, OCRP */
+	before = s;
 	KUNIT_EXPECT_EQ(test, feed(test, &s, &seen, c, 1, c->start[3], c->len - c->start[3]),
-			(u8)PPTP_FIX_SEG_RESYNC);
-	KUNIT_ASSERT_EQ(test, seen.n, c->nmsgs - 1);
-	KUNIT_EXPECT_EQ(test, seen.type[2], (u16)PPTP_FIX_ECHORQ);
+			(u8)PPTP_FIX_SEG_HOLE);
+	KUNIT_EXPECT_EQ(test, seen.n, 2U);
+	KUNIT_EXPECT_EQ(test, memcmp(&before, &s, sizeof(s)), 0);
+	KUNIT_EXPECT_EQ(test, feed(test, &s, &seen, c, 1, c->start[2], c->len - c->start[2]),
+			(u8)PPTP_FIX_SEG_INORDER);
+	expect_same(test, &c->ref, &seen, c->len);
 	KUNIT_EXPECT_EQ(test, s.next_seq, 1 + c->len);
 }
 
 /*
- * A reordered segment that does not start at a header is ignored; the
- * stream waits for the missing bytes and never parses the tail as a header.
+ * A reordered segment (here not starting at a header) is beyond a hole:
+ * the stream waits for the missing bytes and never parses the tail as a
+ * header.
  */
 static void stream_reorder_mid_message(struct kunit *test)
 {
@@ -267,7 +276,7 @@ static void stream_reorder_mid_message(struct kunit *test)
 
 	feed(test, &s, &seen, c, 1, 0, c->start[1] + 3);
 	KUNIT_EXPECT_EQ(test, feed(test, &s, &seen, c, 1, mid, c->start[2] - mid),
-			(u8)PPTP_FIX_SEG_IGNORED);
+			(u8)PPTP_FIX_SEG_HOLE);
 	KUNIT_EXPECT_EQ(test, seen.n, 1U);
 	KUNIT_EXPECT_EQ(test, s.state, (u8)PPTP_FIX_STREAM_SYNC);
 	/* The missing bytes arrive, then everything after, in order. */
@@ -364,6 +373,7 @@ static void stream_bad_first_bytes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.state, (u8)PPTP_FIX_STREAM_LOST);
 	KUNIT_EXPECT_EQ(test, s.next_seq, 11U);
 	KUNIT_EXPECT_STREQ(test, pptp_fix_seg_note_name(PPTP_FIX_SEG_RESYNC), "resync");
+	KUNIT_EXPECT_STREQ(test, pptp_fix_seg_note_name(PPTP_FIX_SEG_HOLE), "beyond a hole");
 }
 
 static struct kunit_case stream_test_cases[] = {
@@ -374,7 +384,7 @@ static struct kunit_case stream_test_cases[] = {
 	KUNIT_CASE(stream_chunked_segment),
 	KUNIT_CASE(stream_partial_message),
 	KUNIT_CASE(stream_retransmission),
-	KUNIT_CASE(stream_gap_resync),
+	KUNIT_CASE(stream_gap_hole),
 	KUNIT_CASE(stream_reorder_mid_message),
 	KUNIT_CASE(stream_garbage_lost_then_resync),
 	KUNIT_CASE(stream_lost_ignores_old_header),
