@@ -76,9 +76,6 @@ static uint journal_max = 16384;
 module_param(journal_max, uint, 0444);
 MODULE_PARM_DESC(journal_max, "Rewritten Call ID fields not yet acknowledged that one direction of a control connection may hold, 8 bytes each (default 16384); beyond it its segments drop until ACKs free room");
 
-#define PPTP_FIX_GRE_TIMEOUT		(10 * 60 * HZ)
-#define PPTP_FIX_GRE_STREAM_TIMEOUT	(5 * 60 * 60 * HZ)
-
 /*
  * The Call ID table's buckets, per netns (8 KiB).  Choosing a translated
  * ID probes up to 256 candidates when the preferred high byte is full,
@@ -162,19 +159,17 @@ static void pptp_fix_log(const struct nf_conn *ct, u8 dir, const char *what,
 }
 
 /*
- * A GRE conntrack made from one of our expectations: PPTP data lives long
- * and idles between bursts, so give it the kernel helper's timeouts, and
- * drop the expectation of the other direction, which this conntrack
- * covers too.
+ * A GRE conntrack made from one of our expectations: drop the expectation
+ * of the other direction, which this conntrack covers too.  Its timeouts
+ * are the GRE tracker's (net.netfilter.nf_conntrack_gre_timeout and
+ * _stream_timeout): it sets them on the conntrack's first packet, after
+ * this runs, so any set here would not last (nor do the kernel helper's).
  */
 static void pptp_fix_expectfn(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 {
 	struct nf_conntrack_tuple inv;
 	struct nf_conntrack_expect *other;
 	const struct nf_nat_pptp_fix_hook *hook;
-
-	ct->proto.gre.timeout = PPTP_FIX_GRE_TIMEOUT;
-	ct->proto.gre.stream_timeout = PPTP_FIX_GRE_STREAM_TIMEOUT;
 
 	hook = rcu_dereference(nf_nat_pptp_fix_hook);
 	if (hook && ct->master->status & IPS_NAT_MASK) {
@@ -718,7 +713,7 @@ static u64 stat_get(struct pptp_fix_net *pn, unsigned int idx)
 	return atomic64_read(&pn->stats[idx]);
 }
 
-static int pptp_fix_stat_show(struct seq_file *seq, void *v)
+static int __maybe_unused pptp_fix_stat_show(struct seq_file *seq, void *v)
 {
 	struct pptp_fix_net *pn = net_generic(seq_file_single_net(seq), pptp_fix_net_id);
 	static const char *const totals[] = {
@@ -768,7 +763,9 @@ static int __net_init pptp_fix_net_init(struct net *net)
 	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
 
 	spin_lock_init(&pn->ids_lock);
-	if (!proc_create_net_single("nf_pptp_fix", 0444, net->proc_net_stat,
+	/* Without procfs the counters are kept, not shown. */
+	if (IS_ENABLED(CONFIG_PROC_FS) &&
+	    !proc_create_net_single("nf_pptp_fix", 0444, net->proc_net_stat,
 				    pptp_fix_stat_show, NULL))
 		return -ENOMEM;
 	return 0;
