@@ -330,9 +330,12 @@ static bool reserve(struct seg_ctx *x, u32 new_len)
 	pptp_fix_journal_compact(j);
 	if (j->cap - j->n >= need)
 		return true;
-	cap = j->n + need;
-	if (cap < 2 * j->cap)
-		cap = 2 * j->cap;
+	/* Doubling, amortised; never beyond what the bound lets it hold. */
+	cap = 2 * j->cap;
+	if (cap > x->e->jr_max + need)
+		cap = x->e->jr_max + need;
+	if (cap < j->n + need)
+		cap = j->n + need;
 	if (cap < 64)
 		cap = 64;
 	p = x->ops->grow(x->ctx, j->e, (size_t)cap * sizeof(j->e[0]));
