@@ -206,6 +206,55 @@ class Peer:
     def op_expect(self, name, cid="peer"):
         self.expect(name, cid)
 
+    def op_flood(self):
+        """Set-Link-Info and WAN-Error-Notify, --flood of them, in one write."""
+        pair = self.build("SLI") + self.build("WEN")
+        n = self.args.flood
+        # A timeout bounds all of sendall(): give a lossy path its time.
+        self.sock.settimeout(60)
+        self.sock.sendall(pair * (n // 2) + (self.build("SLI") if n % 2 else b""))
+        self.sock.settimeout(10)
+        self.log(f"sent {n} SLI/WEN back to back")
+
+    def op_expect_flood(self):
+        """The flood: count the messages that name my Call ID."""
+        n, right, t0 = self.args.flood, 0, None
+        for i in range(n):
+            m = self.recv_msg()
+            t0 = t0 or time.monotonic()
+            t = struct.unpack_from("!H", m, 8)[0]
+            if t in (BY_NAME["SLI"], BY_NAME["WEN"]) and struct.unpack_from("!H", m, 12)[0] == self.own:
+                right += 1
+        dt = time.monotonic() - t0
+        self.log(f"flood: {right} of {n} arrived with my Call ID, {dt:.3f} s from the first")
+        if right != n:
+            raise Fail(f"flood: {n - right} of {n} with another Call ID")
+
+    def op_own(self, v):
+        """This end's Call ID from now on."""
+        self.own = v
+
+    def op_peer(self, v):
+        """The peer's Call ID from now on (None: learn it again)."""
+        self.peer = v
+
+    def op_skip(self, name):
+        """A message of type @name, its fields not checked."""
+        m = self.recv_msg()
+        got = TYPES.get(struct.unpack_from("!H", m, 8)[0], ("?",))[0]
+        if got != name:
+            raise Fail(f"expected {name}, got {got}")
+        self.log(f"got {name} (not checked)")
+
+    def op_expect_id(self, name, v):
+        """A message of type @name whose first Call ID field is @v."""
+        m = self.recv_msg()
+        got = TYPES.get(struct.unpack_from("!H", m, 8)[0], ("?",))[0]
+        cid = struct.unpack_from("!H", m, 12)[0]
+        if got != name or cid != v:
+            raise Fail(f"expected {name} with Call ID {v}, got {got} with {cid}")
+        self.log(f"got {name} [{cid}] ok")
+
     def op_gre(self):
         self.gre_send()
 
@@ -319,6 +368,37 @@ SCENARIOS = {
                   {"pns": [("expect", n) for n in ["SLI", "WEN"] * 30],
                    "pac": [("sendx", ["SLI", "WEN"] * 30)]},
                   gre_both_ways(), clear()),
+    # Issue 11's load: the server writes --flood Set-Link-Info and
+    # WAN-Error-Notify back to back (TCP packs hundreds into a segment),
+    # each naming the client's call; the client counts those that name it.
+    "flood": join(start(), outgoing(),
+                  {"pns": [("expect_flood",)], "pac": [("flood",)]},
+                  gre_both_ways(), clear()),
+    # A redial before the Call-Disconnect-Notify of the call it replaces:
+    # with max_calls=1 the new call takes the old one's slot, and must get
+    # a mapping of its own.
+    "redial-before-cdn": join(
+        start(), outgoing(), gre_both_ways(),
+        {"pns": [("send", "CCRQ"), ("forget",), ("send", "OCRQ"), ("skip", "CDN"),
+                 ("expect", "OCRP")],
+         "pac": [("expect", "CCRQ"), ("send", "CDN"), ("forget",), ("expect", "OCRQ"),
+                 ("send", "OCRP")]},
+        gre_both_ways(), clear()),
+    # Two calls on one connection, where the PAC's ID of call 1 (513) is
+    # the ID the far end sees for the PNS's call 2 (512, translated to 513
+    # while another client holds 512): the PAC's RFC-style CDN for call 1
+    # carries 513 and must reach the PNS as 513, and call 2 live on.
+    "cdn-two-calls": join(start(), {
+        "pns": [("own", 600), ("send", "OCRQ"), ("expect", "OCRP"),
+                ("own", 512), ("peer", None), ("send", "OCRQ"), ("expect", "OCRP"),
+                ("expect_id", "CDN", 513),
+                ("peer", 514), ("send", "SLI"), ("expect", "SLI"),
+                ("send", "CCRQ"), ("expect", "CDN")],
+        "pac": [("own", 513), ("expect", "OCRQ"), ("send", "OCRP"),
+                ("own", 514), ("peer", None), ("expect", "OCRQ"), ("send", "OCRP"),
+                ("own", 513), ("send", "CDN"),
+                ("own", 514), ("peer", 513), ("expect", "SLI"), ("send", "SLI"),
+                ("expect", "CCRQ"), ("send", "CDN")]}),
     # A call set up and held for four seconds with no GRE at all, then
     # cleared: its GRE expectations stay pending all that time.
     "held-no-gre": join(start(), outgoing(), {"pns": [("sleep", 4)], "pac": []},
@@ -343,6 +423,8 @@ def main():
     ap.add_argument("--clients", type=int, default=1)
     ap.add_argument("--sleep-until", metavar="FILE",
                     help="each sleep step lasts until FILE exists (30 s at most)")
+    ap.add_argument("--flood", type=int, default=int(os.environ.get("PPTP_FLOOD", "20000")),
+                    help="messages in the flood scenario (default $PPTP_FLOOD or 20000)")
     ap.add_argument("--shared-gre", action="store_true",
                     help="other peers in this namespace receive GRE too: skip their keys")
     args = ap.parse_args()
