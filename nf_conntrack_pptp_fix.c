@@ -560,14 +560,24 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 	dataoff = protoff + th->doff * 4;
 	seq = ntohl(th->seq);
 
-	/* Every ACK, with payload or not, frees the other direction's journal. */
+	/*
+	 * Every ACK, with payload or not, frees the other direction's
+	 * journal; the lock only when it matters (a racy hint first).
+	 */
 	info = nfct_help_data(ct);
 	h.conn = READ_ONCE(info->conn);
-	if (th->ack && h.conn && READ_ONCE(h.conn->e.jr[!dir].n)) {
+	if (th->ack && h.conn && pptp_fix_engine_wants_ack(&h.conn->e, dir, ntohl(th->ack_seq))) {
+		bool lost = false;
+
 		spin_lock_bh(&h.conn->lock);
 		if (!h.conn->dead)
-			pptp_fix_engine_ack(&h.conn->e, dir, ntohl(th->ack_seq));
+			lost = pptp_fix_engine_ack(&h.conn->e, dir, ntohl(th->ack_seq));
 		spin_unlock_bh(&h.conn->lock);
+		if (lost) {
+			stat_inc(net, PPTP_FIX_S_ACKED_UNSEEN);
+			pptp_fix_log(ct, !dir, "framing lost", NULL,
+				     "bytes acknowledged that the helper never saw");
+		}
 	}
 	if (dataoff >= skb->len)
 		return NF_ACCEPT;
@@ -721,7 +731,7 @@ static int __maybe_unused pptp_fix_stat_show(struct seq_file *seq, void *v)
 		"nat_fields", "nat_bytes", "nat_unknown", "nat_straddle", "nat_straddle_undone",
 		"nat_unsupported", "id_kept", "id_changed", "id_exhausted",
 		"id_collision", "mangle_failed", "retrans_changed", "retrans_rewritten",
-		"journal_full",
+		"journal_full", "acked_unseen",
 	};
 	unsigned int i, d;
 	u64 down;
@@ -787,6 +797,10 @@ static int __init nf_conntrack_pptp_fix_init(void)
 {
 	int ret;
 
+	if (journal_max < 64) {
+		pr_err("journal_max must be 64 or more\n");
+		return -EINVAL;
+	}
 	if (!max_calls || max_calls > PPTP_FIX_MAX_CALLS) {
 		pr_err("max_calls must be 1-%d\n", PPTP_FIX_MAX_CALLS);
 		return -EINVAL;

@@ -41,6 +41,7 @@ struct seg_ctx {
 	u32 seq;
 	u8 *data;
 	u32 len;
+	u32 old_len;		/* its first bytes were seen before */
 	struct pptp_fix_seg_result *res;
 };
 
@@ -164,6 +165,9 @@ static void set_field(struct seg_ctx *x, const struct pptp_fix_msg *m, unsigned 
 		u8 nb = b ? new & 0xff : new >> 8;
 
 		if (off < x->len) {
+			/* Resent now, and sent before with the sender's value. */
+			if (off < x->old_len && !prev && ob != nb)
+				undone = true;
 			if (ob != nb && x->data[off] == ob) {
 				x->data[off] = nb;
 				x->res->written++;
@@ -184,8 +188,10 @@ static void set_field(struct seg_ctx *x, const struct pptp_fix_msg *m, unsigned 
 		pptp_fix_journal_del(j, at);
 		return;
 	}
-	/* Room was reserved for every field the segment can hold. */
-	pptp_fix_journal_put(j, at, old, new);
+	/* Room was reserved for every field the segment's new bytes hold. */
+	if (!pptp_fix_journal_put(j, at, old, new))
+		x->ops->log(x->ctx, x->dir, "rewritten", m,
+			    "no room to remember it for retransmissions");
 	count(x, PPTP_FIX_S_NAT_FIELDS);
 	x->ops->rewrite(x->ctx, x->dir, m, foff, old, new);
 }
@@ -321,9 +327,23 @@ static bool reserve(struct seg_ctx *x, u32 new_len)
 	u32 need = new_len / 12 + 4, live = j->n - j->head, cap;
 	void *p;
 
-	if (live && live + need > x->e->jr_max) {
+	/*
+	 * A soft bound: whatever a segment needs, it gets while fewer than
+	 * jr_max are held, so that no segment size can stall.
+	 */
+	if (live >= x->e->jr_max) {
 		drop(x, PPTP_FIX_S_JOURNAL_FULL, "too many Call ID rewrites not yet acknowledged");
 		return false;
+	}
+	/* Emptied by ACKs after a burst: give the memory back. */
+	if (!live && j->cap > 256 && j->cap > 4 * need) {
+		p = x->ops->grow(x->ctx, j->e, (size_t)64 * sizeof(j->e[0]));
+		if (p) {
+			j->e = p;
+			j->cap = 64;
+			j->head = 0;
+			j->n = 0;
+		}
 	}
 	if (j->cap - j->n >= need)
 		return true;
@@ -374,6 +394,7 @@ void pptp_fix_engine_segment(struct pptp_fix_engine *e, const struct pptp_fix_en
 	}
 	if (st->state != PPTP_FIX_STREAM_NEW && (s32)(st->next_seq - seq) > 0)
 		old_len = st->next_seq - seq < len ? st->next_seq - seq : len;
+	x.old_len = old_len;
 	/* Retransmitted bytes need no room: they free it, once acknowledged. */
 	if (x.nat && old_len < len && !reserve(&x, len - old_len))
 		return;
@@ -400,24 +421,44 @@ void pptp_fix_engine_segment(struct pptp_fix_engine *e, const struct pptp_fix_en
 		count(&x, PPTP_FIX_S_FRAME(w.error));
 		ops->log(ctx, dir, "framing lost", NULL, pptp_fix_frame_result_name(w.error));
 	}
-	if (nat_on(&x))
+	/* A segment all of old bytes decides nothing new. */
+	if (nat_on(&x) && old_len < len)
 		nat_partial(&x);
 }
 EXPORT_SYMBOL_GPL(pptp_fix_engine_segment);
 
-void pptp_fix_engine_ack(struct pptp_fix_engine *e, u8 dir, u32 ack)
+bool pptp_fix_engine_ack(struct pptp_fix_engine *e, u8 dir, u32 ack)
 {
-	const struct pptp_fix_stream *st = &e->stream[!dir];
+	struct pptp_fix_stream *st = &e->stream[!dir];
 	struct pptp_fix_journal *j = &e->jr[!dir];
+	bool lost = false;
 
-	/* Never beyond what was sent: such an ACK frees nothing. */
-	if (!j->n || (s32)(ack - st->next_seq) > 0)
-		return;
+	/*
+	 * The receiver has bytes we never saw (beyond the FIN's one): they
+	 * reached it another way (a packet conntrack found invalid and the
+	 * ruleset passed), and no sender will resend them.  Waiting for
+	 * them would drop the direction for good: framing is lost there
+	 * instead, and regained at the next valid header.
+	 */
+	if (st->state == PPTP_FIX_STREAM_SYNC && (s32)(ack - st->next_seq) > 1) {
+		st->state = PPTP_FIX_STREAM_LOST;
+		st->next_seq = ack;
+		st->msg_len = 0;
+		st->got = 0;
+		st->reported = 0;
+		lost = true;
+	}
+	if (!j->n)
+		return lost;
+	/* Never beyond what was sent. */
+	if ((s32)(ack - st->next_seq) > 0)
+		ack = st->next_seq;
 	/* The message in progress may still change its fields' decisions. */
 	if (st->state == PPTP_FIX_STREAM_SYNC && st->got &&
 	    (s32)(ack - (st->next_seq - st->got)) > 0)
 		ack = st->next_seq - st->got;
 	pptp_fix_journal_trim(j, ack);
+	return lost;
 }
 EXPORT_SYMBOL_GPL(pptp_fix_engine_ack);
 

@@ -43,6 +43,7 @@ enum {
 	PPTP_FIX_S_RETRANS_CHANGED,	/* dropped: a retransmission changed a rewritten byte */
 	PPTP_FIX_S_RETRANS_REWRITTEN,	/* bytes rewritten in retransmissions */
 	PPTP_FIX_S_JOURNAL_FULL,	/* dropped: too many unacknowledged rewrites */
+	PPTP_FIX_S_ACKED_UNSEEN,	/* ACKs of bytes never seen: framing given up */
 	PPTP_FIX_S_NR,
 };
 
@@ -116,13 +117,23 @@ void pptp_fix_engine_segment(struct pptp_fix_engine *e, const struct pptp_fix_en
 			     void *ctx, u8 dir, u32 seq, u8 *data, u32 len, bool nat,
 			     struct pptp_fix_seg_result *res);
 
-/* An ACK sent in @dir: the other direction's bytes before @ack arrived. */
-void pptp_fix_engine_ack(struct pptp_fix_engine *e, u8 dir, u32 ack);
+/*
+ * An ACK sent in @dir: the other direction's bytes before @ack arrived.
+ * Returns true if they include bytes the engine never saw: that
+ * direction's framing is then given up until the next valid header.
+ */
+bool pptp_fix_engine_ack(struct pptp_fix_engine *e, u8 dir, u32 ack);
 
-/* True if the other direction of @dir has rewrites an ACK could free. */
-static inline bool pptp_fix_engine_wants_ack(const struct pptp_fix_engine *e, u8 dir)
+/*
+ * True if an ACK sent in @dir matters: the other direction has rewrites
+ * it could free, or bytes beyond what the engine saw.  A hint, read
+ * without the lock; pptp_fix_engine_ack() decides under it.
+ */
+static inline bool pptp_fix_engine_wants_ack(const struct pptp_fix_engine *e, u8 dir, u32 ack)
 {
-	return e->jr[!dir].n != 0;
+	return e->jr[!dir].n != 0 ||
+	       (e->stream[!dir].state == PPTP_FIX_STREAM_SYNC &&
+		(s32)(ack - e->stream[!dir].next_seq) > 1);
 }
 
 /* The connection is gone: every call goes down, every mapping goes. */

@@ -92,7 +92,9 @@ check "no loss: every flood message counted as rewritten" \
 check "no loss: nat_bytes counts what was written ($(counter nat_bytes) >= $FLOOD)" \
 	test "$(counter nat_bytes)" -ge "$FLOOD"
 check "no loss: nothing dropped, no field without a mapping" \
-	test "$(counter nat_unknown)" = 0 -a "$(counter seg_hole)" = 0
+	test "$(counter nat_unknown)" = 0 -a "$(counter seg_hole)" = 0 -a \
+		"$(counter journal_full)" = 0 -a "$(counter mangle_failed)" = 0 -a \
+		"$(counter alloc_failed)" = 0 -a "$(counter acked_unseen)" = 0
 topo_down
 
 flood_round "10 % lost before the router" before

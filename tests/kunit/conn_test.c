@@ -356,6 +356,33 @@ static void conn_journal_full(struct kunit *test)
 }
 
 /*
+ * Bytes that reached the receiver without passing the helper (a packet
+ * conntrack found invalid, passed by the ruleset) are never resent: an
+ * ACK of them gives the direction's framing up (acked_unseen) instead of
+ * dropping its segments for good, and the next valid header resyncs.
+ */
+static void conn_acked_unseen(struct kunit *test)
+{
+	struct conn *c = conn_new(test, 8, PNS, 16384);
+	u8 sli[24];
+
+	eh_remap(&c->h, 512, 6690);
+	session(test, c);
+	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 512, 0));
+	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_OCRP, 42143, 6690));
+	/* 24 bytes went past us; the FIN's one alone changes nothing. */
+	KUNIT_EXPECT_FALSE(test, pptp_fix_engine_ack(&c->h.e, PNS, c->seq[PAC] + 1));
+	KUNIT_EXPECT_TRUE(test, pptp_fix_engine_ack(&c->h.e, PNS, c->seq[PAC] + 24));
+	KUNIT_EXPECT_EQ(test, c->h.e.stream[PAC].state, (u8)PPTP_FIX_STREAM_LOST);
+	c->seq[PAC] += 24;
+	mb_build(sli, PPTP_FIX_SLI, 0, 6690, 0);
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, sli, 24));
+	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_SEG(PPTP_FIX_SEG_RESYNC)], 1ULL);
+	KUNIT_EXPECT_EQ(test, pptp_fix_get16(sli + 12), 512);
+	end(test, c);
+}
+
+/*
  * No free Call ID: the call is asked for once, not on every message
  * (each try probes up to 65,536 IDs in the module), and its fields are
  * counted as nat_unknown.  A refused reply from a translated PAC names no
@@ -459,6 +486,7 @@ static struct kunit_case conn_test_cases[] = {
 	KUNIT_CASE(conn_cdn_two_calls),
 	KUNIT_CASE(conn_retrans),
 	KUNIT_CASE(conn_journal_full),
+	KUNIT_CASE(conn_acked_unseen),
 	KUNIT_CASE(conn_exhausted_and_refused),
 	KUNIT_CASE(conn_journal),
 	KUNIT_CASE(conn_tcp_model),
