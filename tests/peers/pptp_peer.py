@@ -371,8 +371,12 @@ SCENARIOS = {
     # Issue 11's load: the server writes --flood Set-Link-Info and
     # WAN-Error-Notify back to back (TCP packs hundreds into a segment),
     # each naming the client's call; the client counts those that name it.
+    # The Echo-Request tells the server the flood arrived: its sendall()
+    # returns long before that on a lossy path, and it would wait for the
+    # client's GRE too early.
     "flood": join(start(), outgoing(),
-                  {"pns": [("expect_flood",)], "pac": [("flood",)]},
+                  {"pns": [("expect_flood",), ("send", "EchoRQ")],
+                   "pac": [("flood",), ("expect", "EchoRQ")]},
                   gre_both_ways(), clear()),
     # A redial before the Call-Disconnect-Notify of the call it replaces:
     # with max_calls=1 the new call takes the old one's slot, and must get
