@@ -50,11 +50,6 @@ static void count(const struct seg_ctx *x, unsigned int c)
 	x->ops->count(x->ctx, c, 1);
 }
 
-static bool t_is_pns(const struct pptp_fix_engine *e)
-{
-	return pptp_fix_engine_t_is_pns(e);
-}
-
 /* Call IDs are translated: writable, NATed, roles known. */
 static bool nat_on(const struct seg_ctx *x)
 {
@@ -77,7 +72,7 @@ u16 pptp_fix_engine_wire_id(const struct pptp_fix_engine *e, unsigned int slot,
 	const struct pptp_fix_nat_map *map = &e->maps[slot];
 	u16 own = pns ? c->pns_id : c->pac_id;
 
-	if (!map->used || pns != t_is_pns(e))
+	if (!map->used || pns != pptp_fix_engine_t_is_pns(e))
 		return own;
 	return dir == e->nat_dir ? map->orig : map->nat;
 }
@@ -92,7 +87,7 @@ EXPORT_SYMBOL_GPL(pptp_fix_engine_wire_id);
 static void maps_sync(struct pptp_fix_engine *e, const struct pptp_fix_engine_ops *ops,
 		      void *ctx, bool translate, u8 freed)
 {
-	bool tpns = t_is_pns(e);
+	bool tpns = pptp_fix_engine_t_is_pns(e);
 	unsigned int i;
 
 	for (i = 0; i < e->ss.max_calls; i++) {

@@ -52,6 +52,18 @@ static void session(struct kunit *test, struct conn *c)
 	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_SCCRP, 0, 0));
 }
 
+/*
+ * The seed's call up, its PNS's 512 translated to 6690 (as if another
+ * client held 512): both bytes differ.
+ */
+static void seed_call(struct kunit *test, struct conn *c)
+{
+	eh_remap(&c->h, 512, 6690);
+	session(test, c);
+	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 512, 0));
+	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_OCRP, 42143, 6690));
+}
+
 static void end(struct kunit *test, struct conn *c)
 {
 	eh_end(&c->h);
@@ -205,10 +217,7 @@ static void conn_hole_split_sli(struct kunit *test)
 	struct conn *c = conn_new(test, 8, PNS, 16384);
 	u8 sli[24];
 
-	eh_remap(&c->h, 512, 6690);
-	session(test, c);
-	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 512, 0));
-	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_OCRP, 42143, 6690));
+	seed_call(test, c);
 	mb_build(sli, PPTP_FIX_SLI, 0, 6690, 0);
 	KUNIT_EXPECT_FALSE(test, eh_segment(&c->h, PAC, c->seq[PAC] + 12, sli + 12, 12));
 	KUNIT_ASSERT_TRUE(test, send(c, PAC, sli, 12));
@@ -281,10 +290,7 @@ static void conn_retrans(struct kunit *test)
 	u8 seg[48], again[32];
 	u32 at;
 
-	eh_remap(&c->h, 512, 6690);
-	session(test, c);
-	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 512, 0));
-	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_OCRP, 42143, 6690));
+	seed_call(test, c);
 	mb_build(seg, PPTP_FIX_SLI, 0, 6690, 0);
 	mb_build(seg + 24, PPTP_FIX_SLI, 0, 6690, 0);
 	at = c->seq[PAC];
@@ -322,10 +328,7 @@ static void conn_journal_full(struct kunit *test)
 	u32 at;
 
 	KUNIT_ASSERT_NOT_NULL(test, seg);
-	eh_remap(&c->h, 512, 6690);
-	session(test, c);
-	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 512, 0));
-	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_OCRP, 42143, 6690));
+	seed_call(test, c);
 	for (i = 0; i < 40; i++)
 		mb_build(seg + 24 * i, PPTP_FIX_SLI, 0, 6690, 0);
 	pptp_fix_engine_ack(&c->h.e, PNS, c->seq[PAC]);
@@ -366,10 +369,7 @@ static void conn_acked_unseen(struct kunit *test)
 	struct conn *c = conn_new(test, 8, PNS, 16384);
 	u8 sli[24];
 
-	eh_remap(&c->h, 512, 6690);
-	session(test, c);
-	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 512, 0));
-	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_OCRP, 42143, 6690));
+	seed_call(test, c);
 	/* 24 bytes went past us; the FIN's one alone changes nothing. */
 	KUNIT_EXPECT_FALSE(test, pptp_fix_engine_ack(&c->h.e, PNS, c->seq[PAC] + 1));
 	KUNIT_EXPECT_TRUE(test, pptp_fix_engine_ack(&c->h.e, PNS, c->seq[PAC] + 24));
