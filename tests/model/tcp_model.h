@@ -48,6 +48,7 @@ struct tm_dir {
 	u32 mend[TM_MAXMSG];	/* each message's end */
 	u32 mgate[TM_MAXMSG];	/* ... sent once the other direction got this far */
 	unsigned int nmsg;
+	unsigned int ngated;	/* messages whose gate is open */
 	u32 isn, snd_una, snd_nxt, rcv_nxt;
 	struct {
 		u32 off, len;
@@ -239,8 +240,11 @@ static inline void tm_step(struct tcp_model *t, u8 dir)
 	u32 avail = 0, r = tm_rand(t) % 16, off;
 	unsigned int k;
 
-	for (k = 0; k < d->nmsg && d->mgate[k] <= t->d[!dir].rcv_nxt; k++)
-		avail = d->mend[k];
+	/* The peer's rcv_nxt only grows: resume where the last step stopped. */
+	while (d->ngated < d->nmsg && d->mgate[d->ngated] <= t->d[!dir].rcv_nxt)
+		d->ngated++;
+	if (d->ngated)
+		avail = d->mend[d->ngated - 1];
 	if (d->nheld && r < 3) {
 		k = tm_rand(t) % d->nheld;
 		off = d->held[k].off;
