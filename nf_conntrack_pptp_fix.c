@@ -731,7 +731,7 @@ static int __maybe_unused pptp_fix_stat_show(struct seq_file *seq, void *v)
 		"nat_fields", "nat_bytes", "nat_unknown", "nat_straddle", "nat_straddle_undone",
 		"nat_unsupported", "id_kept", "id_changed", "id_exhausted",
 		"id_collision", "mangle_failed", "retrans_changed", "retrans_rewritten",
-		"journal_full", "acked_unseen",
+		"journal_full", "acked_unseen", "nat_early",
 	};
 	unsigned int i, d;
 	u64 down;

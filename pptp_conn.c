@@ -27,8 +27,11 @@
  *
  * Limitations: a Call ID field that left, whole or in part, before its
  * call's mapping existed (a split field whose guess failed) cannot be
- * recalled (nat_straddle_undone).  The journal's room is a module
- * parameter: a receiver that acknowledges nothing stalls its sender.
+ * recalled (nat_straddle_undone); a reply cut between its Call ID and
+ * its Result Code gets its call's mapping early (nat_early, map_early()),
+ * unless two calls wait for it and its Peer's Call ID is not there yet.
+ * The journal's room is a module parameter: a receiver that acknowledges
+ * nothing stalls its sender.
  */
 #include "include/pptp_fix_conn.h"
 
@@ -103,6 +106,15 @@ static void maps_sync(struct pptp_fix_engine *e, const struct pptp_fix_engine_op
 			memset(map, 0, sizeof(*map));
 			if (c->state == PPTP_FIX_CALL_FREE)
 				continue;
+		}
+		/*
+		 * A mapping made early (map_early()) for a reply that then
+		 * gave another ID: that one goes, the reply's is made.
+		 */
+		if (map->used && c->state != t_unknown &&
+		    map->orig != (tpns ? c->pns_id : c->pac_id)) {
+			ops->map_release(ctx, i);
+			memset(map, 0, sizeof(*map));
 		}
 		if (!map->used && !map->failed && c->state != t_unknown &&
 		    e->ss.pns_dir != PPTP_FIX_DIR_UNKNOWN) {
@@ -284,6 +296,59 @@ static void on_msg(struct seg_ctx *x, const struct pptp_fix_msg *m)
 }
 
 /*
+ * The translated end's reply to the far end's call request (its
+ * Incoming-Call-Reply as PNS, its Outgoing-Call-Reply as PAC) is cut by
+ * the segment's end after its Call ID but before its Result Code: the ID
+ * leaves now, and the call's mapping is due only once the reply is known
+ * to accept.  Made now, for the one call waiting for a reply whose
+ * far ID fits the Peer's Call ID bytes there are; a refusal frees it with
+ * the call, a reply that turns out to answer nothing leaves it to its
+ * call, and maps_sync() replaces it if the call's reply gives another ID.
+ */
+static void map_early(struct seg_ctx *x, const struct pptp_fix_msg *pm)
+{
+	struct pptp_fix_engine *e = x->e;
+	bool tpns = pptp_fix_engine_t_is_pns(e);
+	const struct pptp_fix_type_info *info = pm->info;
+	u8 t_unknown = tpns ? PPTP_FIX_CALL_IN_REQ : PPTP_FIX_CALL_OUT_REQ;
+	unsigned int i, n = 0, slot = 0;
+	u8 own_off = info->cid[0].offset, far_off = info->cid[1].offset;
+	u16 own;
+	int id;
+
+	if (pm->ctrl_type != (tpns ? PPTP_FIX_ICRP : PPTP_FIX_OCRP) ||
+	    pm->nkeep < own_off + 2 || pm->nkeep > info->result_off)
+		return;
+	own = pptp_fix_get16(pm->keep + own_off);
+	for (i = 0; i < e->ss.max_calls; i++) {
+		const struct pptp_fix_call *c = &e->ss.calls[i];
+		u16 far = tpns ? c->pac_id : c->pns_id;
+
+		if (c->state != t_unknown)
+			continue;
+		if (pm->nkeep > far_off && pm->keep[far_off] != far >> 8)
+			continue;
+		if (pm->nkeep > far_off + 1 && pm->keep[far_off + 1] != (far & 0xff))
+			continue;
+		slot = i;
+		n++;
+	}
+	if (n != 1 || e->maps[slot].used || e->maps[slot].failed)
+		return;
+	id = x->ops->map_new(x->ctx, slot, own, x->nat);
+	if (id < 0) {
+		e->maps[slot].failed = 1;
+		return;
+	}
+	e->maps[slot].orig = own;
+	e->maps[slot].nat = id;
+	e->maps[slot].used = 1;
+	e->maps[slot].far = tpns ? e->ss.calls[slot].pac_id : e->ss.calls[slot].pns_id;
+	e->maps[slot].far_known = 1;
+	count(x, PPTP_FIX_S_NAT_EARLY);
+}
+
+/*
  * The segment ends inside a message: a Call ID field complete in it, or
  * whose first byte is its last, must be written now, before the rest of
  * the message arrives.
@@ -296,6 +361,8 @@ static void nat_partial(struct seg_ctx *x)
 
 	if (!pptp_fix_stream_partial(&e->stream[x->dir], &pm) || !pm.info)
 		return;
+	if (nat_dir_of(x) == PPTP_FIX_NAT_OUT)
+		map_early(x, &pm);
 	nat_plan(x, &pm, nat_dir_of(x), NULL, true, false);
 	if (pptp_fix_nat_plan_straddle(&pm, nat_dir_of(x), e->maps, e->ss.max_calls, &rw)) {
 		count(x, PPTP_FIX_S_NAT_STRADDLE);

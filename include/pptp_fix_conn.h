@@ -44,6 +44,7 @@ enum {
 	PPTP_FIX_S_RETRANS_REWRITTEN,	/* bytes rewritten in retransmissions */
 	PPTP_FIX_S_JOURNAL_FULL,	/* dropped: too many unacknowledged rewrites */
 	PPTP_FIX_S_ACKED_UNSEEN,	/* ACKs of bytes never seen: framing given up */
+	PPTP_FIX_S_NAT_EARLY,		/* a reply's mapping made before its Result Code */
 	PPTP_FIX_S_NR,
 };
 

@@ -103,16 +103,25 @@ static void conn_flood_one_segment(struct kunit *test)
 	end(test, c);
 }
 
-/* The seed's conversation from the PAC, and the PNS's, as one stream each. */
+/*
+ * One end's side of a call as one stream: the seed's from the PAC and
+ * from the PNS (PNS behind masquerade, outgoing call), an incoming call's
+ * from the PNS (its Incoming-Call-Reply gives the translated ID), and a
+ * PAC behind a port forward (its Outgoing-Call-Reply gives it).
+ */
+enum split_kind { SPLIT_PAC, SPLIT_PNS, SPLIT_PNS_INCOMING, SPLIT_PAC_FORWARDED };
+
 struct split_case {
 	const char *name;
-	u8 dir;
+	enum split_kind kind;
 	u16 nat;
 };
 
 static const struct split_case split_cases[] = {
-	{ "PAC to PNS, both bytes translated (the seed's 6690)", PAC, 6690 },
-	{ "PNS to PAC, high byte kept", PNS, 0x0280 },
+	{ "PAC to PNS, both bytes translated (the seed's 6690)", SPLIT_PAC, 6690 },
+	{ "PNS to PAC, high byte kept", SPLIT_PNS, 0x0280 },
+	{ "PNS to PAC, incoming call, high byte kept", SPLIT_PNS_INCOMING, 0x0280 },
+	{ "forwarded PAC to PNS, high byte kept", SPLIT_PAC_FORWARDED, 0xa480 },
 };
 
 static void split_desc(const struct split_case *p, char *desc)
@@ -128,6 +137,43 @@ static u32 add(u8 *in, u8 *want, u32 len, u16 type, u16 own, u16 peer, u16 own_w
 	return len + mb_build(in + len, type, own, peer, 1);
 }
 
+/* The stream of case @p into @in, and what the receiver must get. */
+static u32 split_stream(const struct split_case *p, u8 *in, u8 *want)
+{
+	u16 t = p->nat;
+	u32 len = 0;
+
+	switch (p->kind) {
+	case SPLIT_PAC:
+		len = add(in, want, len, PPTP_FIX_OCRP, 42143, t, 42143, 512);
+		len = add(in, want, len, PPTP_FIX_SLI, 0, t, 0, 512);
+		len = add(in, want, len, PPTP_FIX_ECHORQ, 0, 0, 0, 0);
+		len = add(in, want, len, PPTP_FIX_WEN, 0, t, 0, 512);
+		len = add(in, want, len, PPTP_FIX_SLI, 0, t, 0, 512);
+		/* A server sending the PNS's ID in Call-Disconnect-Notify. */
+		len = add(in, want, len, PPTP_FIX_CDN, t, 0, 512, 0);
+		break;
+	case SPLIT_PNS:
+		len = add(in, want, len, PPTP_FIX_OCRQ, 512, 0, t, 0);
+		len = add(in, want, len, PPTP_FIX_SLI, 0, 42143, 0, 42143);
+		len = add(in, want, len, PPTP_FIX_CCRQ, 512, 0, t, 0);
+		break;
+	case SPLIT_PNS_INCOMING:
+		/* Cut between its Call ID and its Result Code too (issue 11). */
+		len = add(in, want, len, PPTP_FIX_ICRP, 512, 42143, t, 42143);
+		len = add(in, want, len, PPTP_FIX_SLI, 0, 42143, 0, 42143);
+		len = add(in, want, len, PPTP_FIX_CCRQ, 512, 0, t, 0);
+		break;
+	case SPLIT_PAC_FORWARDED:
+		len = add(in, want, len, PPTP_FIX_OCRP, 42143, 512, t, 512);
+		len = add(in, want, len, PPTP_FIX_SLI, 0, 512, 0, 512);
+		len = add(in, want, len, PPTP_FIX_WEN, 0, 512, 0, 512);
+		len = add(in, want, len, PPTP_FIX_CDN, 42143, 0, t, 0);
+		break;
+	}
+	return len;
+}
+
 /*
  * Every cut of the stream into two segments, and the first segment
  * retransmitted after the second: the receiver gets the translation.
@@ -135,47 +181,43 @@ static u32 add(u8 *in, u8 *want, u32 len, u16 type, u16 own, u16 peer, u16 own_w
 static void conn_every_split(struct kunit *test)
 {
 	const struct split_case *p = test->param_value;
+	bool fwd = p->kind == SPLIT_PAC_FORWARDED;
+	u8 dir = p->kind == SPLIT_PAC || fwd ? PAC : PNS;
 	u8 *in = kunit_kzalloc(test, 1024, GFP_KERNEL);
 	u8 *want = kunit_kzalloc(test, 1024, GFP_KERNEL);
 	u8 *out = kunit_kzalloc(test, 1024, GFP_KERNEL);
-	u32 len = 0, k;
+	u32 len, k;
 
 	KUNIT_ASSERT_NOT_NULL(test, in);
 	KUNIT_ASSERT_NOT_NULL(test, want);
 	KUNIT_ASSERT_NOT_NULL(test, out);
-	if (p->dir == PAC) {
-		len = add(in, want, len, PPTP_FIX_OCRP, 42143, p->nat, 42143, 512);
-		len = add(in, want, len, PPTP_FIX_SLI, 0, p->nat, 0, 512);
-		len = add(in, want, len, PPTP_FIX_ECHORQ, 0, 0, 0, 0);
-		len = add(in, want, len, PPTP_FIX_WEN, 0, p->nat, 0, 512);
-		len = add(in, want, len, PPTP_FIX_SLI, 0, p->nat, 0, 512);
-		/* A server sending the PNS's ID in Call-Disconnect-Notify. */
-		len = add(in, want, len, PPTP_FIX_CDN, p->nat, 0, 512, 0);
-	} else {
-		len = add(in, want, len, PPTP_FIX_OCRQ, 512, 0, p->nat, 0);
-		len = add(in, want, len, PPTP_FIX_SLI, 0, 42143, 0, 42143);
-		len = add(in, want, len, PPTP_FIX_CCRQ, 512, 0, p->nat, 0);
-	}
+	len = split_stream(p, in, want);
 	for (k = 1; k < len; k++) {
-		struct conn *c = conn_new(test, 8, PNS, 16384);
+		struct conn *c = conn_new(test, 8, fwd ? PAC : PNS, 16384);
 		u32 at;
 
-		eh_remap(&c->h, 512, p->nat);
+		eh_remap(&c->h, fwd ? 42143 : 512, p->nat);
 		session(test, c);
-		if (p->dir == PAC)
+		if (p->kind == SPLIT_PAC || fwd)
 			KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 512, 0));
-		at = c->seq[p->dir];
+		if (p->kind == SPLIT_PNS_INCOMING)
+			KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_ICRQ, 42143, 0));
+		at = c->seq[dir];
 		memcpy(out, in, len);
-		KUNIT_ASSERT_TRUE(test, send(c, p->dir, out, k));
-		KUNIT_ASSERT_TRUE(test, send(c, p->dir, out + k, len - k));
+		KUNIT_ASSERT_TRUE(test, send(c, dir, out, k));
+		KUNIT_ASSERT_TRUE(test, send(c, dir, out + k, len - k));
 		KUNIT_EXPECT_EQ_MSG(test, memcmp(out, want, len), 0, "split at %u", k);
 		/* The first segment again, with the sender's bytes. */
 		memcpy(out, in, k);
-		KUNIT_EXPECT_TRUE(test, eh_segment(&c->h, p->dir, at, out, k));
+		KUNIT_EXPECT_TRUE(test, eh_segment(&c->h, dir, at, out, k));
 		KUNIT_EXPECT_EQ_MSG(test, memcmp(out, want, k), 0, "retransmission, split at %u",
 				    k);
 		KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_UNKNOWN], 0ULL);
 		KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_STRADDLE_UNDONE], 0ULL);
+		/* Made early exactly when the reply is cut between 14 and 16. */
+		if (p->kind == SPLIT_PNS_INCOMING || fwd)
+			KUNIT_EXPECT_EQ_MSG(test, c->h.cnt[PPTP_FIX_S_NAT_EARLY],
+					    k >= 14 && k <= 16 ? 1ULL : 0ULL, "split at %u", k);
 		end(test, c);
 		kunit_kfree(test, c);
 	}
@@ -416,6 +458,62 @@ static void conn_exhausted_and_refused(struct kunit *test)
 	end(test, c);
 }
 
+/*
+ * A forwarded PAC's Outgoing-Call-Reply cut after its Call ID: the
+ * mapping is made before the Result Code is known.  A refusal then
+ * frees it; a reply that answers nothing leaves it, and the real reply,
+ * with another ID, replaces it.
+ */
+static void conn_early_map(struct kunit *test)
+{
+	struct conn *c = conn_new(test, 8, PAC, 16384);
+	u32 len;
+
+	eh_remap(&c->h, 7, 6690);
+	eh_remap(&c->h, 8, 6691);
+	session(test, c);
+	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 512, 0));
+	len = mb_build(c->buf, PPTP_FIX_OCRP, 7, 512, 2);
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, c->buf, 15));
+	KUNIT_EXPECT_EQ(test, pptp_fix_get16(c->buf + 12), 6690);
+	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_EARLY], 1ULL);
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, c->buf + 15, len - 15));
+	KUNIT_EXPECT_EQ(test, c->h.maps, 1U);
+	KUNIT_EXPECT_EQ(test, c->h.releases, 1U);
+	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_UNKNOWN], 0ULL);
+
+	/* Cut at 14, then a Peer's Call ID no call has: answers nothing. */
+	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 513, 0));
+	len = mb_build(c->buf, PPTP_FIX_OCRP, 7, 999, 1);
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, c->buf, 14));
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, c->buf + 14, len - 14));
+	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_EARLY], 2ULL);
+	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_VERDICT(PPTP_FIX_T_UNKNOWN_CALL)], 1ULL);
+	KUNIT_EXPECT_EQ(test, c->h.ups, 0U);
+	/* The call's own reply, whole, with another ID. */
+	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_OCRP, 8, 513));
+	KUNIT_EXPECT_EQ(test, pptp_fix_get16(c->buf + 12), 6691);
+	KUNIT_EXPECT_EQ(test, c->h.ups, 1U);
+	KUNIT_EXPECT_EQ(test, c->h.maps - c->h.releases, 1U);
+	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_SLI, 0, 513));
+	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_SLI, 0, 6691));
+	KUNIT_EXPECT_EQ(test, pptp_fix_get16(c->buf + 12), 8);
+
+	/* Two calls waiting and no Peer's Call ID byte yet: no guess. */
+	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 514, 0));
+	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 515, 0));
+	len = mb_build(c->buf, PPTP_FIX_OCRP, 9, 514, 1);
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, c->buf, 14));
+	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_EARLY], 2ULL);
+	/* Its Peer's Call ID tells them apart. */
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, c->buf + 14, 2));
+	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_EARLY], 3ULL);
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, c->buf + 16, len - 16));
+	KUNIT_EXPECT_EQ(test, c->h.ups, 2U);
+	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_UNKNOWN], 0ULL);
+	end(test, c);
+}
+
 /* The journal by itself: order, lookup across the wrap, trim, apply. */
 static void conn_journal(struct kunit *test)
 {
@@ -488,6 +586,7 @@ static struct kunit_case conn_test_cases[] = {
 	KUNIT_CASE(conn_journal_full),
 	KUNIT_CASE(conn_acked_unseen),
 	KUNIT_CASE(conn_exhausted_and_refused),
+	KUNIT_CASE(conn_early_map),
 	KUNIT_CASE(conn_journal),
 	KUNIT_CASE(conn_tcp_model),
 	{}
