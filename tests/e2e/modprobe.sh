@@ -12,7 +12,12 @@
 #     and a call through that router is tracked by them;
 #   - modprobe nf_conntrack_pptp / nf_nat_pptp are refused, the kernel's
 #     modules' old names ip_nat_pptp / ip_conntrack_pptp load ours;
-#   - iptables' CT --helper pptp autoloads ours the same way.
+#   - iptables' CT --helper pptp autoloads ours the same way;
+#   - an nftables.conf with a pptp ct helper object and masquerade, loaded
+#     the way nftables.service loads it (nft -f), autoloads ours; with our
+#     modules gone for the kernel (an ABI bump after make install, a DKMS
+#     build that failed) the kernel's pair answers instead, the kernel log
+#     says so, and the whole ruleset, NAT included, is in place.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -59,10 +64,13 @@ main() {
 	mount -t tmpfs tmpfs /etc/modprobe.d
 	cp -a "$conf/." /etc/modprobe.d/
 	cp "$tree/etc/modprobe.d/nf-pptp-fix.conf" /etc/modprobe.d/
-	# modprobe from the shell and from the kernel serve the new tree.
-	printf '#!/bin/sh\nexec /sbin/modprobe -d %s "$@"\n' "$tree" >"$wrap/modprobe"
+	# modprobe from the shell and from the kernel serve the new tree, and
+	# so does the /sbin/modprobe the snippet's install line runs
+	# (MODPROBE_OPTIONS is inherited).
+	printf '#!/bin/sh\nMODPROBE_OPTIONS="-d %s" exec /sbin/modprobe "$@"\n' "$tree" >"$wrap/modprobe"
 	chmod +x "$wrap/modprobe"
 	PATH=$wrap:$PATH
+	export MODPROBE_OPTIONS="-d $tree"
 	echo "$wrap/modprobe" >/proc/sys/kernel/modprobe
 
 	check "nothing of PPTP loaded at boot" sh -c '! grep -Eq "^nf_(conntrack|nat)_pptp" /proc/modules'
@@ -89,7 +97,7 @@ main() {
 	PNS='' PNS2='' RTR='' PAC=''
 
 	# The kernel's modules, asked for by name.
-	local m rc
+	local m rc i
 	for m in nf_conntrack_pptp nf_nat_pptp; do
 		out=$(modprobe "$m" 2>&1)
 		rc=$?
@@ -123,9 +131,82 @@ main() {
 	not_loaded "and not the kernel's" nf_conntrack_pptp nf_nat_pptp
 	ip netns del "ipt-$rnd"
 
+	unload
+
+	# /etc/nftables.conf, loaded as nftables.service loads it.
+	local nsx=nftconf-$rnd
+	nftables_conf >"/tmp/nftables-$rnd.conf"
+	ip netns add "$nsx"
+	check "nft -f nftables.conf (ct helper object, masquerade)" \
+		ip netns exec "$nsx" nft -f "/tmp/nftables-$rnd.conf"
+	loaded_as "nftables.conf autoloaded" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	not_loaded "and not the kernel's" nf_conntrack_pptp nf_nat_pptp
+	ip netns del "$nsx"
+	unload
+
+	# Our modules gone for this kernel: the snippet falls back to the
+	# kernel's pair, or nft -f would fail whole and leave no firewall.
+	rm -f "$tree/lib/modules/$krel/updates/"nf_*_pptp_fix.ko
+	depmod -b "$tree" "$krel"
+	check "our modules removed from the tree" sh -c "! modprobe -n -q --ignore-install nf_nat_pptp_fix"
+	dmesg -C
+	ip netns add "$nsx"
+	check "nft -f nftables.conf without our modules" \
+		ip netns exec "$nsx" nft -f "/tmp/nftables-$rnd.conf"
+	loaded_as "the fallback loaded the kernel's" nf_conntrack_pptp nf_nat_pptp
+	out=$(ip netns exec "$nsx" nft list ruleset)
+	check "the whole ruleset is in place: the ct helper object" \
+		grep -q 'ct helper pptp-helper' <<<"$out"
+	check "the whole ruleset is in place: masquerade" grep -q masquerade <<<"$out"
+	check "the whole ruleset is in place: forward policy drop" grep -q 'policy drop' <<<"$out"
+	check "the kernel log says which helper answers" \
+		sh -c "dmesg | grep -q 'nf-pptp-fix: nf_nat_pptp_fix did not load.*the kernel.s nf_conntrack_pptp answers'"
+	dmesg | grep 'nf-pptp-fix:' | sed 's/^/    /'
+	ip netns del "$nsx"
+	rm -f "/tmp/nftables-$rnd.conf"
+	for m in nf_nat_pptp nf_conntrack_pptp; do
+		for i in $(seq 50); do
+			modprobe -r "$m" 2>/dev/null && break
+			sleep 0.2
+		done
+	done
+	not_loaded "the kernel's unloaded" nf_conntrack_pptp nf_nat_pptp
+
 	echo "lsmod:"
 	lsmod | sed 's/^/    /'
 	finish
+}
+
+# A router's /etc/nftables.conf as Debian ships it, plus the README's
+# helper assignment and a masquerade.
+nftables_conf() {
+	cat <<'NFT'
+#!/usr/sbin/nft -f
+flush ruleset
+table inet filter {
+	ct helper pptp-helper {
+		type "pptp" protocol tcp
+		l3proto ip
+	}
+	chain input {
+		type filter hook input priority filter; policy accept;
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		tcp dport 1723 ct helper set "pptp-helper" accept
+	}
+	chain output {
+		type filter hook output priority filter; policy accept;
+	}
+}
+table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		masquerade
+	}
+}
+NFT
 }
 
 # modprobe -r ours; the helper stays referenced until dead namespaces
