@@ -95,7 +95,8 @@ class Peer:
             s, _ = ls.accept()
             ls.close()
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        s.settimeout(10)
+        # Long enough for a peer held by --sleep-until on a slow kernel.
+        s.settimeout(30)
         self.sock = s
         self.gre = socket.socket(socket.AF_INET, socket.SOCK_RAW, 47)
 
@@ -213,7 +214,7 @@ class Peer:
         # A timeout bounds all of sendall(): give a lossy path its time.
         self.sock.settimeout(60)
         self.sock.sendall(pair * (n // 2) + (self.build("SLI") if n % 2 else b""))
-        self.sock.settimeout(10)
+        self.sock.settimeout(30)
         self.log(f"sent {n} SLI/WEN back to back")
 
     def op_expect_flood(self):
