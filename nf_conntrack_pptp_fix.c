@@ -856,4 +856,5 @@ module_init(nf_conntrack_pptp_fix_init);
 module_exit(nf_conntrack_pptp_fix_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(PPTP_FIX_VERSION);
 MODULE_DESCRIPTION("PPTP conntrack helper that tracks every control message");

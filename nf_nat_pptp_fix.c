@@ -126,4 +126,5 @@ module_init(nf_nat_pptp_fix_init);
 module_exit(nf_nat_pptp_fix_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_VERSION(PPTP_FIX_VERSION);
 MODULE_DESCRIPTION("PPTP NAT helper with consistent Call ID translation");
