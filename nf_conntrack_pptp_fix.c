@@ -12,7 +12,7 @@
  * table and counters.
  *
  * A message the helper cannot place is passed unchanged, counted
- * (/proc/net/stat/nf_pptp_fix) and logged, rate-limited.  A segment is
+ * (/proc/net/nf_pptp_fix) and logged, rate-limited.  A segment is
  * dropped, with nf_ct_helper_log() and a counter, before it changes any
  * state, when: it lies beyond bytes the helper has not seen (lost before
  * the router, or reordered: TCP resends it in order); a retransmission
@@ -154,7 +154,7 @@ static void stat_inc(struct net *net, unsigned int idx)
 	stat_add(net_generic(net, pptp_fix_net_id), idx, 1);
 }
 
-/* Counter names in /proc/net/stat/nf_pptp_fix: one word each. */
+/* Counter names in /proc/net/nf_pptp_fix: one word each. */
 static const char *const type_key[PPTP_FIX_CTRL_MAX + 1] = {
 	"none", "sccrq", "sccrp", "stopccrq", "stopccrp", "echorq", "echorp",
 	"ocrq", "ocrp", "icrq", "icrp", "iccn", "ccrq", "cdn", "wen", "sli",
@@ -839,7 +839,7 @@ static int __net_init pptp_fix_net_init(struct net *net)
 	}
 	/* Without procfs the counters are kept, not shown. */
 	if (IS_ENABLED(CONFIG_PROC_FS) &&
-	    !proc_create_net_single("nf_pptp_fix", 0444, net->proc_net_stat,
+	    !proc_create_net_single("nf_pptp_fix", 0444, net->proc_net,
 				    pptp_fix_stat_show, NULL)) {
 		pptp_fix_stats_free(st);
 		return -ENOMEM;
@@ -853,7 +853,7 @@ static void __net_exit pptp_fix_net_exit(struct net *net)
 	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
 	struct pptp_fix_stats *st = rcu_dereference_protected(pn->stats, true);
 
-	remove_proc_entry("nf_pptp_fix", net->proc_net_stat);
+	remove_proc_entry("nf_pptp_fix", net->proc_net);
 	RCU_INIT_POINTER(pn->stats, NULL);
 	/* A destroy callback on another CPU may still be counting. */
 	call_rcu(&st->rcu, pptp_fix_stats_free_rcu);

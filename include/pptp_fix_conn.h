@@ -11,7 +11,7 @@
 #include "pptp_fix_track.h"
 
 /*
- * Counters, per netns in the module (/proc/net/stat/nf_pptp_fix): per
+ * Counters, per netns in the module (/proc/net/nf_pptp_fix): per
  * message type and direction seen, rewritten and dropped; per tracker
  * verdict, framing error and segment note; then the totals.
  */

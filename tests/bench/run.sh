@@ -578,7 +578,7 @@ agg() {
 
 check_ours_counters() {
 	local bad
-	bad=$(ip netns exec rtr-ours cat /proc/net/stat/nf_pptp_fix |
+	bad=$(ip netns exec rtr-ours cat /proc/net/nf_pptp_fix |
 		grep -E '^(passed|lost)_|^(mangle_failed|alloc_failed|expect_failed|id_exhausted|nat_unknown) ' |
 		grep -v ' 0$' | tr '\n' ' ')
 	check "ours: every message tracked, nothing failed (router counters) ${bad:+($bad)}" test -z "$bad"

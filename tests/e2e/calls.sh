@@ -24,7 +24,7 @@ need_vm
 trap topo_down EXIT
 
 counter() {
-	ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'
+	ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'
 }
 
 pair() {

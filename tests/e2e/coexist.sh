@@ -32,7 +32,7 @@ rnd=$(printf '%04x' $((RANDOM)))
 topo_up && rtr_assign_nft pptp && pac_start_pptpd && sleep 0.5
 check "a real call through the kernel's helper in the same boot" pns_dial "$PNS" 0
 check "that call was the kernel helper's, not ours" \
-	grep -qx 'calls_up 0' <(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+	grep -qx 'calls_up 0' <(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
 check "helper=pptp on it" sh -c "ip netns exec $RTR conntrack -L 2>/dev/null | grep -q 'helper=pptp '"
 topo_down
 finish

@@ -41,7 +41,7 @@ run_pair coalesced
 o=$?
 show 'seen here' "/run/pair-pac-$rnd"
 show 'got OCRP|got SLI|FAILED' "/run/pair-pns2-$rnd"
-ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix |
+ip netns exec "$RTR" cat /proc/net/nf_pptp_fix |
 	grep -E '^(id_kept|id_changed|nat_fields) ' | sed 's/^/   router counter: /'
 topo_down
 

@@ -131,7 +131,7 @@ run() {
 	check "$h: conntrack -L -p tcp --dport 1723 shows helper=pptp on both connections" \
 		test "$(grep -c 'helper=pptp' "$dir/$h.conntrack")" = 2
 	if [ "$h" = ours ]; then
-		ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix >"$dir/$h.stat"
+		ip netns exec "$RTR" cat /proc/net/nf_pptp_fix >"$dir/$h.stat"
 		check "$h: counters: one call translated (id_changed 1)" \
 			grep -qx 'id_changed 1' "$dir/$h.stat"
 		check "$h: counters: Call ID fields rewritten (nat_fields > 0)" \

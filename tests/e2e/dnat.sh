@@ -75,7 +75,7 @@ forwarded() {
 		grep -o '[0-9]*$' | tr '\n' ' ')
 	check "$label: the outside peer sees two distinct Call IDs ($ids)" \
 		sh -c "[ \$(echo $ids | tr ' ' '\n' | sort -u | wc -l) = 2 ]"
-	stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+	stats=$(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
 	check "$label: one inside Call ID translated" grep -qx 'id_changed 1' <<<"$stats"
 	check "$label: no field left without a mapping" grep -qx 'nat_unknown 0' <<<"$stats"
 	topo_down

@@ -31,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-counter() { ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'; }
+counter() { ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'; }
 
 modprobe nf_conntrack_pptp_fix && modprobe nf_nat_pptp_fix ||
 	{ fail "modprobe ours"; finish; exit; }
@@ -81,8 +81,8 @@ done
 
 # Each case that lost framing was parsed again from the next header.
 check "framing regained after each loss (seg_resync $(counter seg_resync) >= lost $(
-	ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix | awk '/^lost_/ { n += $2 } END { print n }'))" \
-	test "$(counter seg_resync)" -ge "$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix |
+	ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk '/^lost_/ { n += $2 } END { print n }'))" \
+	test "$(counter seg_resync)" -ge "$(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix |
 		awk '/^lost_/ { n += $2 } END { print n }')"
 check "ping through the tunnel after" ip netns exec "$PNS" busybox ping -c 3 -W 2 192.0.2.1
 kill -INT "$pingpid" 2>/dev/null

@@ -205,7 +205,7 @@ run_scenario() {
 	fi
 	sleep 0.2
 	local stats want
-	stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+	stats=$(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
 	for want in "$@"; do
 		check "$name: counter ${want/=/ = }" grep -qx "${want/=/ }" <<<"$stats"
 	done

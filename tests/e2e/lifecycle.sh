@@ -446,7 +446,7 @@ scenario_nat() {
 		>"$work/nat-pns" 2>&1 || rc=1
 	wait "$pacpid" || rc=1
 	sleep 0.2
-	ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix >"$work/stats"
+	ip netns exec "$RTR" cat /proc/net/nf_pptp_fix >"$work/stats"
 	ip netns exec "$RTR" conntrack -L expect 2>/dev/null >"$work/nat-expect"
 	topo_down
 	PNS='' RTR='' PAC=''

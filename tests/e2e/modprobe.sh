@@ -13,6 +13,7 @@
 #   - modprobe nf_conntrack_pptp / nf_nat_pptp are refused, the kernel's
 #     modules' old names ip_nat_pptp / ip_conntrack_pptp load ours;
 #   - iptables' CT --helper pptp autoloads ours the same way;
+#   - the counters are in /proc/net/nf_pptp_fix, not among lnstat's tables;
 #   - an nftables.conf with a pptp ct helper object and masquerade, loaded
 #     the way nftables.service loads it (nft -f), autoloads ours; with our
 #     modules gone for the kernel (an ABI bump after make install, a DKMS
@@ -87,6 +88,9 @@ main() {
 	not_loaded "and not the kernel's" nf_conntrack_pptp nf_nat_pptp
 	check "the helper answering is ours, named pptp" \
 		grep -qx pptp /sys/module/nf_conntrack_pptp_fix/parameters/name
+	# The counters are not lnstat's per-CPU tables: not in /proc/net/stat.
+	check "counters in /proc/net/nf_pptp_fix" grep -q '^calls_up ' /proc/net/nf_pptp_fix
+	check "lnstat -d lists nothing of ours" sh -c '! lnstat -d 2>&1 | grep -q pptp'
 	topo_down
 	PNS='' PNS2='' RTR='' PAC=''
 	# A call through a masquerading router, tracked by what was autoloaded.

@@ -40,7 +40,7 @@ for sc in $SCENARIOS; do
 		fail "$sc: two clients with Call ID 512"
 		sed 's/^/    /' /run/pair-*-"$rnd"
 	fi
-	stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+	stats=$(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
 	check "$sc: the second call got another Call ID" grep -qx 'id_changed 1' <<<"$stats"
 	check "$sc: no field left without a mapping" grep -qx 'nat_unknown 0' <<<"$stats"
 	check "$sc: counters: messages rewritten going out" \
@@ -85,7 +85,7 @@ check "client on the router and client behind NAT, both Call ID 512: all right" 
 check "the PAC saw two distinct Call IDs" \
 	grep -q "Call IDs as seen here: \[512, 513\]" "/run/local-pac-$rnd"
 check "only the NATed client's ID changed" \
-	grep -qx 'id_changed 1' <(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+	grep -qx 'id_changed 1' <(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
 topo_down
 
 # The same through the iptables recipes (README): raw-table CT target
@@ -100,7 +100,7 @@ for ASSIGN in iptables-nft iptables-legacy; do
 		sed 's/^/    /' /run/pair-*-"$rnd"
 	fi
 	check "seed, $ASSIGN: the second call got another Call ID" \
-		grep -qx 'id_changed 1' <(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+		grep -qx 'id_changed 1' <(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
 	topo_down
 done
 unset ASSIGN

@@ -77,7 +77,7 @@ sed 's/^/  expect: /' "$ev"
 check "two GRE expectations created" test "$(grep -c '\[NEW\].*proto=47' "$ev")" = 2
 check "no expectation left once GRE flows" sh -c "! ip netns exec $RTR conntrack -L expect 2>/dev/null | grep -q ."
 
-stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+stats=$(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
 check "counters: Outgoing-Call-Request seen" grep -q '^msg_ocrq_orig 1$' <<<"$stats"
 check "counters: Outgoing-Call-Reply seen" grep -q '^msg_ocrp_reply 1$' <<<"$stats"
 check "counters: one call up" grep -q '^calls_up 1$' <<<"$stats"
@@ -103,7 +103,7 @@ check "deleting the control conntrack removes the GRE one (${greid:-no id})" \
 check "no GRE conntrack keyed through a key map entry after it" \
 	test -z "$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^srckey=/) {
 		if ($i != "srckey=0x0") print; break } }' <<<"$gre")"
-stats=$(ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix)
+stats=$(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
 check "counters: the call went down" grep -q '^calls_down 1$' <<<"$stats"
 check "counters: no call active" grep -q '^calls_active 0$' <<<"$stats"
 

@@ -55,7 +55,7 @@ lost() {
 }
 
 counter() {
-	ip netns exec "$RTR" cat /proc/net/stat/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'
+	ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'
 }
 
 flood_round() {

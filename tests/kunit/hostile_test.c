@@ -165,7 +165,7 @@ struct hostile_case {
 	int verdict;		/* first message's verdict, or NOTHING reported */
 	u8 nmsgs;		/* messages reported from the hostile bytes */
 	bool changes;		/* documented to change state (else: byte for byte kept) */
-	const char *counter;	/* what /proc/net/stat/nf_pptp_fix counts */
+	const char *counter;	/* what /proc/net/nf_pptp_fix counts */
 };
 
 /* Helpers for the senders. */
