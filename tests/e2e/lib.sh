@@ -66,6 +66,22 @@ topo_up() {
 	ip -n "$PAC" route add default via "$RTR_OUT"
 	ip netns exec "$RTR" sysctl -qw net.ipv4.ip_forward=1
 	[ -z "${NAT:-}" ] || rtr_masquerade
+	[ -z "${FWD_DROP:-}" ] || rtr_forward_drop
+}
+
+# The README's forward chain with policy drop (out0 is the WAN side):
+# each call's GRE is related to its control connection through the
+# helper's expectations, so established,related passes it.
+rtr_forward_drop() {
+	ip netns exec "$RTR" nft -f - <<NFT
+table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		oifname "out0" accept
+	}
+}
+NFT
 }
 
 # A second client on a link of its own: pns2 192.0.2.130 -- 192.0.2.129 rtr

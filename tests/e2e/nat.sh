@@ -13,7 +13,8 @@
 # it receives (tests/peers/pptp_peer.py).  Then two real pptp-linux
 # clients to pptpd.  Last, the same scenarios through the kernel's own
 # helper in the same boot, printed beside ours as a table (the kernel's
-# results are measured, not asserted).
+# results are measured, not asserted).  The router's forward policy is
+# drop, with the README's rule for related traffic, in ours' rounds.
 set -u
 . "$(dirname "$0")/lib.sh"
 need_vm
@@ -30,8 +31,9 @@ pair_topo() {
 modprobe nf_conntrack_pptp_fix && modprobe nf_nat_pptp_fix ||
 	{ fail "modprobe ours"; finish; exit; }
 
+# Ours behind a forward chain with policy drop (the README's recipe).
 for sc in $SCENARIOS; do
-	pair_topo
+	FWD_DROP=1 pair_topo
 	if run_pair "$sc"; then
 		ours[$sc]=pass
 		pass "$sc: two clients with Call ID 512, every field and GRE key right"
@@ -40,6 +42,8 @@ for sc in $SCENARIOS; do
 		fail "$sc: two clients with Call ID 512"
 		sed 's/^/    /' /run/pair-*-"$rnd"
 	fi
+	check "$sc: the router's forward policy was drop" \
+		sh -c "ip netns exec $RTR nft list chain inet filter forward | grep -q 'policy drop'"
 	stats=$(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
 	check "$sc: the second call got another Call ID" grep -qx 'id_changed 1' <<<"$stats"
 	check "$sc: no field left without a mapping" grep -qx 'nat_unknown 0' <<<"$stats"
