@@ -29,7 +29,8 @@
  * call's mapping existed (a split field whose guess failed) cannot be
  * recalled (nat_straddle_undone); a reply cut between its Call ID and
  * its Result Code gets its call's mapping early (nat_early, map_early()),
- * unless two calls wait for it and its Peer's Call ID is not there yet.
+ * unless two calls wait for it and the Peer's Call ID bytes there are do
+ * not tell them apart.
  * The journal's room is a module parameter: a receiver that acknowledges
  * nothing stalls its sender.
  */
@@ -107,6 +108,14 @@ static void maps_sync(struct pptp_fix_engine *e, const struct pptp_fix_engine_op
 			if (c->state == PPTP_FIX_CALL_FREE)
 				continue;
 		}
+		/*
+		 * A call being cleared keeps what it has: if its reply never
+		 * came (a CCRQ in OUT_REQ), the PAC's ID is not known, and a
+		 * mapping made now would not match what already left.  Nor
+		 * does the far ID change there.
+		 */
+		if (c->state == PPTP_FIX_CALL_CLEAR_REQ)
+			continue;
 		/*
 		 * A mapping made early (map_early()) for a reply that then
 		 * gave another ID: that one goes, the reply's is made.
@@ -336,10 +345,9 @@ static void map_early(struct seg_ctx *x, const struct pptp_fix_msg *pm)
 	if (n != 1 || e->maps[slot].used || e->maps[slot].failed)
 		return;
 	id = x->ops->map_new(x->ctx, slot, own, x->nat);
-	if (id < 0) {
-		e->maps[slot].failed = 1;
+	/* Not marked failed: the guess may be wrong; the call's reply tries. */
+	if (id < 0)
 		return;
-	}
 	e->maps[slot].orig = own;
 	e->maps[slot].nat = id;
 	e->maps[slot].used = 1;

@@ -512,6 +512,26 @@ static void conn_early_map(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->h.ups, 2U);
 	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_UNKNOWN], 0ULL);
 	end(test, c);
+
+	/*
+	 * The PNS clears before the cut reply is whole: the PAC's ID is
+	 * never learned, and the early mapping stays for its CDN (found
+	 * in review: it was replaced by a mapping of ID 0).
+	 */
+	c = conn_new(test, 8, PAC, 16384);
+	eh_remap(&c->h, 7, 6690);
+	session(test, c);
+	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_OCRQ, 512, 0));
+	len = mb_build(c->buf, PPTP_FIX_OCRP, 7, 512, 1);
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, c->buf, 15));
+	KUNIT_ASSERT_TRUE(test, send1(c, PNS, PPTP_FIX_CCRQ, 512, 0));
+	len = mb_build(c->buf, PPTP_FIX_OCRP, 7, 512, 1);
+	KUNIT_ASSERT_TRUE(test, send(c, PAC, c->buf + 15, len - 15));
+	KUNIT_ASSERT_TRUE(test, send1(c, PAC, PPTP_FIX_CDN, 7, 0));
+	KUNIT_EXPECT_EQ(test, pptp_fix_get16(c->buf + 12), 6690);
+	KUNIT_EXPECT_EQ(test, c->h.map_calls, 1U);
+	KUNIT_EXPECT_EQ(test, c->h.cnt[PPTP_FIX_S_NAT_UNKNOWN], 0ULL);
+	end(test, c);
 }
 
 /* The journal by itself: order, lookup across the wrap, trim, apply. */
