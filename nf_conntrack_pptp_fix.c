@@ -87,10 +87,11 @@ MODULE_PARM_DESC(journal_max, "Rewritten Call ID fields not yet acknowledged tha
 #define PPTP_FIX_ID_BUCKETS	1024
 
 /*
- * Everything lives in the net_generic area, which the core frees only
+ * The ID table lives in the net_generic area, which the core frees only
  * after every pernet exit: conntrack's own exit, which runs after ours
  * (it registered first), destroys the namespace's remaining control
- * conntracks, and their destroy callbacks still count and unlink IDs.
+ * conntracks, and their destroy callbacks still unlink IDs (and would
+ * count: see struct pptp_fix_net's stats).
  */
 /*
  * Counters, per CPU, summed when read: help() runs on every CPU at once,

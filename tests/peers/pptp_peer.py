@@ -95,8 +95,8 @@ class Peer:
             s, _ = ls.accept()
             ls.close()
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        # Long enough for a peer held by --sleep-until on a slow kernel.
-        s.settimeout(30)
+        # Longer than a hold by --sleep-until (60 s at most).
+        s.settimeout(75)
         self.sock = s
         self.gre = socket.socket(socket.AF_INET, socket.SOCK_RAW, 47)
 
@@ -214,7 +214,7 @@ class Peer:
         # A timeout bounds all of sendall(): give a lossy path its time.
         self.sock.settimeout(60)
         self.sock.sendall(pair * (n // 2) + (self.build("SLI") if n % 2 else b""))
-        self.sock.settimeout(30)
+        self.sock.settimeout(75)
         self.log(f"sent {n} SLI/WEN back to back")
 
     def op_expect_flood(self):
@@ -267,7 +267,7 @@ class Peer:
         if not until:
             time.sleep(s)
             return
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while not os.path.exists(until) and time.time() < deadline:
             time.sleep(0.02)
         self.log(f"slept until {until} existed")
