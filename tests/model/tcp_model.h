@@ -3,15 +3,18 @@
  * A TCP model around the per-connection engine, for the property test in
  * KUnit (pptp_fix_conn) and the fuzzer.
  *
- *   PNS (translated, behind the NAT) ==dir 0==> router (engine) ==> PAC
+ *   PNS ==dir 0==> router (engine) ==> PAC
  *   PNS <== router <==dir 1== PAC
  *
- * A random, causally valid PPTP conversation is written up front: each
- * message may be sent only once the sender has received what it answers
- * (its gate).  Calls need translation: the host maps the PNS's Call IDs
- * 512, 513, ... to 0x280, 0x283, ..., keeping the high byte as the
- * module does while the 256 IDs that share it are not all taken.  Each end's TCP then sends
- * it in random segments; segments are lost or reordered before the
+ * The translated end, per seed: the PNS (behind masquerade) or the PAC
+ * (behind a port forward).  A random, causally valid PPTP conversation
+ * is written up front: each message may be sent only once the sender has
+ * received what it answers (its gate).  Calls are outgoing or incoming,
+ * and need translation: the host maps the PNS's Call IDs 512, 513, ...
+ * to 0x280, 0x283, ... (or the PAC's 40000, 40007, ... to 0x9c80,
+ * 0x9c83, ...), keeping the high byte as the module does while the 256
+ * IDs that share it are not all taken.  Each end's TCP then sends it in
+ * random segments; segments are lost or reordered before the
  * router, lost or duplicated after it, retransmitted from the oldest
  * unacknowledged byte or from anywhere in flight with new boundaries, and
  * ACKs (which pass the router) are lost before or after it.  Sequence
@@ -64,6 +67,7 @@ struct tcp_model {
 	u32 loss_pre, loss_post, reorder, dup, ack_loss;
 	u32 maxseg;
 	unsigned int ncalls;
+	bool dnat;		/* the PAC is translated, not the PNS */
 	bool seen_first[2];
 	const char *err;
 };
@@ -102,27 +106,54 @@ static inline void tm_add(struct tcp_model *t, u8 dir, u16 type, u16 own, u16 pe
 	d->nmsg++;
 }
 
-/* The conversation: a session, then calls with traffic, some overlapping. */
+/*
+ * The conversation: a session, then calls, outgoing or incoming, with
+ * traffic, some overlapping.  The translated end is the PNS (behind
+ * masquerade) or, with t->dnat, the PAC (behind a port forward): each
+ * end's Call ID as it sends it (_s) and as the other end sees it (_r).
+ */
 static inline void tm_script(struct tcp_model *t)
 {
 	struct tm_dir *c = &t->d[TM_PNS], *s = &t->d[TM_PAC];
 	u32 open[PPTP_FIX_MAX_CALLS], nopen = 0, i, k, burst;
-	u16 orig[PPTP_FIX_MAX_CALLS], nat[PPTP_FIX_MAX_CALLS], pac[PPTP_FIX_MAX_CALLS];
+	u16 pns_s[PPTP_FIX_MAX_CALLS], pns_r[PPTP_FIX_MAX_CALLS];
+	u16 pac_s[PPTP_FIX_MAX_CALLS], pac_r[PPTP_FIX_MAX_CALLS];
 
 	tm_add(t, TM_PNS, PPTP_FIX_SCCRQ, 0, 0, 0, 0, 0);
 	tm_add(t, TM_PAC, PPTP_FIX_SCCRP, 0, 0, 0, 0, c->len);
 	for (i = 0; i < t->ncalls; i++) {
-		u32 ocrq_end, ocrp_end;
+		/* How far the other end's stream must have got before an end
+		 * may name the other's ID: its request or reply.
+		 */
+		u32 pns_known, pac_known;
 
-		orig[i] = 512 + i;
+		pns_s[i] = 512 + i;
+		pac_s[i] = 40000 + 7 * i;
 		/* As the module's choice: the high byte kept (see op_map_new()). */
-		nat[i] = 0x0280 + 3 * i;
-		pac[i] = 40000 + 7 * i;
-		eh_remap(&t->host, orig[i], nat[i]);
-		tm_add(t, TM_PNS, PPTP_FIX_OCRQ, orig[i], 0, nat[i], 0, s->len);
-		ocrq_end = c->len;
-		tm_add(t, TM_PAC, PPTP_FIX_OCRP, pac[i], nat[i], pac[i], orig[i], ocrq_end);
-		ocrp_end = s->len;
+		if (t->dnat) {
+			pns_r[i] = pns_s[i];
+			pac_r[i] = 0x9c80 + 3 * i;
+			eh_remap(&t->host, pac_s[i], pac_r[i]);
+		} else {
+			pns_r[i] = 0x0280 + 3 * i;
+			pac_r[i] = pac_s[i];
+			eh_remap(&t->host, pns_s[i], pns_r[i]);
+		}
+		if (tm_rand(t) & 1) {
+			tm_add(t, TM_PNS, PPTP_FIX_OCRQ, pns_s[i], 0, pns_r[i], 0, s->len);
+			pns_known = c->len;
+			tm_add(t, TM_PAC, PPTP_FIX_OCRP, pac_s[i], pns_r[i], pac_r[i], pns_s[i],
+			       pns_known);
+			pac_known = s->len;
+		} else {
+			/* A reply cut before its Result Code: map_early(). */
+			tm_add(t, TM_PAC, PPTP_FIX_ICRQ, pac_s[i], 0, pac_r[i], 0, c->len);
+			pac_known = s->len;
+			tm_add(t, TM_PNS, PPTP_FIX_ICRP, pns_s[i], pac_r[i], pns_r[i], pac_s[i],
+			       pac_known);
+			pns_known = c->len;
+			tm_add(t, TM_PAC, PPTP_FIX_ICCN, 0, pns_r[i], 0, pns_s[i], pns_known);
+		}
 		open[nopen++] = i;
 		burst = tm_rand(t) & 1 ? tm_rand(t) % 600 : tm_rand(t) % 8;
 		for (k = 0; k < burst; k++) {
@@ -136,30 +167,30 @@ static inline void tm_script(struct tcp_model *t)
 			switch (tm_rand(t) % 4) {
 			case 0:
 			case 1:
-				tm_add(t, TM_PAC, PPTP_FIX_SLI, 0, nat[j], 0, orig[j],
-				       j == i ? ocrq_end : 0);
+				tm_add(t, TM_PAC, PPTP_FIX_SLI, 0, pns_r[j], 0, pns_s[j],
+				       j == i ? pns_known : 0);
 				break;
 			case 2:
-				tm_add(t, TM_PAC, PPTP_FIX_WEN, 0, nat[j], 0, orig[j],
-				       j == i ? ocrq_end : 0);
+				tm_add(t, TM_PAC, PPTP_FIX_WEN, 0, pns_r[j], 0, pns_s[j],
+				       j == i ? pns_known : 0);
 				break;
 			default:
-				tm_add(t, TM_PNS, PPTP_FIX_SLI, 0, pac[j], 0, pac[j],
-				       j == i ? ocrp_end : 0);
+				tm_add(t, TM_PNS, PPTP_FIX_SLI, 0, pac_r[j], 0, pac_s[j],
+				       j == i ? pac_known : 0);
 				break;
 			}
 		}
 		/* Sometimes the call ends before the next one starts. */
 		if (tm_rand(t) & 1) {
-			tm_add(t, TM_PNS, PPTP_FIX_CCRQ, orig[i], 0, nat[i], 0, s->len);
-			tm_add(t, TM_PAC, PPTP_FIX_CDN, pac[i], 0, pac[i], 0, c->len);
+			tm_add(t, TM_PNS, PPTP_FIX_CCRQ, pns_s[i], 0, pns_r[i], 0, s->len);
+			tm_add(t, TM_PAC, PPTP_FIX_CDN, pac_s[i], 0, pac_r[i], 0, c->len);
 			nopen--;
 		}
 	}
 	while (nopen--) {
 		i = open[nopen];
-		tm_add(t, TM_PNS, PPTP_FIX_CCRQ, orig[i], 0, nat[i], 0, s->len);
-		tm_add(t, TM_PAC, PPTP_FIX_CDN, pac[i], 0, pac[i], 0, c->len);
+		tm_add(t, TM_PNS, PPTP_FIX_CCRQ, pns_s[i], 0, pns_r[i], 0, s->len);
+		tm_add(t, TM_PAC, PPTP_FIX_CDN, pac_s[i], 0, pac_r[i], 0, c->len);
 	}
 }
 
@@ -280,6 +311,9 @@ static inline void tm_init(struct tcp_model *t, u64 seed)
 	t->ack_loss = rates[tm_rand(t) % 5];
 	t->maxseg = segs[tm_rand(t) % 6];
 	t->ncalls = 1 + tm_rand(t) % 3;
+	t->dnat = tm_rand(t) & 1;
+	if (t->dnat)
+		t->host.e.nat_dir = TM_PAC;
 	/* Sequence numbers anywhere, often just before the wrap. */
 	t->d[0].isn = tm_rand(t) & 1 ? 0u - (tm_rand(t) % 4096) : tm_rand(t);
 	t->d[1].isn = tm_rand(t) & 1 ? 0u - (tm_rand(t) % 4096) : tm_rand(t);
