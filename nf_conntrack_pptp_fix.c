@@ -40,8 +40,7 @@
 #include <linux/in.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
-#include <linux/percpu.h>
-#include <linux/rcupdate.h>
+#include <linux/atomic.h>
 #include <linux/jhash.h>
 #include <linux/err.h>
 #include <linux/random.h>
@@ -87,34 +86,13 @@ MODULE_PARM_DESC(journal_max, "Rewritten Call ID fields not yet acknowledged tha
 #define PPTP_FIX_ID_BUCKETS	1024
 
 /*
- * The ID table lives in the net_generic area, which the core frees only
+ * Everything lives in the net_generic area, which the core frees only
  * after every pernet exit: conntrack's own exit, which runs after ours
  * (it registered first), destroys the namespace's remaining control
- * conntracks, and their destroy callbacks still unlink IDs (and would
- * count: see struct pptp_fix_net's stats).
+ * conntracks, and their destroy callbacks still count and unlink IDs.
  */
-/*
- * Counters, per CPU, summed when read: help() runs on every CPU at once,
- * and shared atomics would bounce their cache lines (and are emulated
- * with a lock on 32-bit MIPS).  A 32-bit reader may see a counter torn
- * while it carries into its upper half.
- */
-struct pptp_fix_cpu_stats {
-	u64 v[PPTP_FIX_S_NR];
-};
-
-struct pptp_fix_stats {
-	struct pptp_fix_cpu_stats __percpu *cpu;
-	struct rcu_head rcu;
-};
-
 struct pptp_fix_net {
-	/*
-	 * Gone (NULL) once our pernet exit ran: conntrack's exit, later,
-	 * still destroys control conntracks whose callbacks count; they
-	 * count nothing then (nobody can read the namespace's counters).
-	 */
-	struct pptp_fix_stats __rcu *stats;
+	atomic64_t stats[PPTP_FIX_S_NR];
 	/*
 	 * The PNS Call IDs in use towards each PAC.  Its lock is taken when a
 	 * call's PNS ID first appears and when the call ends, never per
@@ -139,20 +117,11 @@ static LIST_HEAD(pptp_fix_conns);
 static DEFINE_SPINLOCK(pptp_fix_conns_lock);
 static bool pptp_fix_exiting;
 
-static void stat_add(struct pptp_fix_net *pn, unsigned int idx, u64 n)
-{
-	struct pptp_fix_stats *st;
-
-	rcu_read_lock();
-	st = rcu_dereference(pn->stats);
-	if (st)
-		this_cpu_add(st->cpu->v[idx], n);
-	rcu_read_unlock();
-}
-
 static void stat_inc(struct net *net, unsigned int idx)
 {
-	stat_add(net_generic(net, pptp_fix_net_id), idx, 1);
+	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
+
+	atomic64_inc(&pn->stats[idx]);
 }
 
 /* Counter names in /proc/net/nf_pptp_fix: one word each. */
@@ -469,7 +438,7 @@ static void op_count(void *ctx, unsigned int counter, unsigned int n)
 {
 	struct help_ctx *h = ctx;
 
-	stat_add(h->pn, counter, n);
+	atomic64_add(n, &h->pn->stats[counter]);
 }
 
 static void op_rewrite(void *ctx, u8 dir, const struct pptp_fix_msg *m, unsigned int off,
@@ -653,7 +622,7 @@ static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 	if (res.written && !hook->mangle(skb, ct, ctinfo, protoff, 0, &first, 1)) {
 		stat_inc(net, PPTP_FIX_S_MANGLE_FAILED);
 		for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
-			stat_add(h.pn, PPTP_FIX_S_MSG_DROP(i, dir), res.seen[i]);
+			atomic64_add(res.seen[i], &h.pn->stats[PPTP_FIX_S_MSG_DROP(i, dir)]);
 		nf_ct_helper_log(skb, ct, "cannot fix the checksum of rewritten Call IDs");
 		return NF_DROP;
 	}
@@ -749,21 +718,14 @@ static struct nf_conntrack_helper pptp_fix_helper __read_mostly = {
 	.expect_policy		= &pptp_fix_exp_policy,
 };
 
-/* Under rcu_read_lock(), with @st non-NULL. */
-static u64 stat_get(const struct pptp_fix_stats *st, unsigned int idx)
+static u64 stat_get(struct pptp_fix_net *pn, unsigned int idx)
 {
-	unsigned int cpu;
-	u64 sum = 0;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(st->cpu, cpu)->v[idx]);
-	return sum;
+	return atomic64_read(&pn->stats[idx]);
 }
 
 static int __maybe_unused pptp_fix_stat_show(struct seq_file *seq, void *v)
 {
 	struct pptp_fix_net *pn = net_generic(seq_file_single_net(seq), pptp_fix_net_id);
-	const struct pptp_fix_stats *st;
 	static const char *const totals[] = {
 		"calls_up", "calls_down", "keymap_busy", "expect_failed", "alloc_failed",
 		"nat_fields", "nat_bytes", "nat_unknown", "nat_straddle", "nat_straddle_undone",
@@ -775,89 +737,53 @@ static int __maybe_unused pptp_fix_stat_show(struct seq_file *seq, void *v)
 	u64 down;
 
 	BUILD_BUG_ON(ARRAY_SIZE(totals) != PPTP_FIX_S_NR - PPTP_FIX_S_CALLS_UP);
-	rcu_read_lock();
-	st = rcu_dereference(pn->stats);
-	if (!st) {
-		rcu_read_unlock();
-		return 0;
-	}
 	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
 		for (d = 0; d < IP_CT_DIR_MAX; d++)
 			seq_printf(seq, "msg_%s_%s %llu\n", type_key[i],
-				   d ? "reply" : "orig", stat_get(st, PPTP_FIX_S_MSG(i, d)));
+				   d ? "reply" : "orig", stat_get(pn, PPTP_FIX_S_MSG(i, d)));
 	/* Per type and direction: rewritten + unchanged = seen (msg_). */
 	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
 		for (d = 0; d < IP_CT_DIR_MAX; d++) {
 			const char *dn = d ? "reply" : "orig";
-			u64 seen = stat_get(st, PPTP_FIX_S_MSG(i, d));
-			u64 rw = stat_get(st, PPTP_FIX_S_MSG_RW(i, d));
+			u64 seen = stat_get(pn, PPTP_FIX_S_MSG(i, d));
+			u64 rw = stat_get(pn, PPTP_FIX_S_MSG_RW(i, d));
 
 			seq_printf(seq, "rewritten_%s_%s %llu\n", type_key[i], dn, rw);
 			seq_printf(seq, "unchanged_%s_%s %llu\n", type_key[i], dn, seen - rw);
 			seq_printf(seq, "dropped_%s_%s %llu\n", type_key[i], dn,
-				   stat_get(st, PPTP_FIX_S_MSG_DROP(i, d)));
+				   stat_get(pn, PPTP_FIX_S_MSG_DROP(i, d)));
 		}
 	for (i = 1; i < PPTP_FIX_T_NR_VERDICTS; i++)
 		seq_printf(seq, "passed_%s %llu\n", verdict_key[i],
-			   stat_get(st, PPTP_FIX_S_VERDICT(i)));
+			   stat_get(pn, PPTP_FIX_S_VERDICT(i)));
 	for (i = PPTP_FIX_FRAME_BAD_LENGTH; i < PPTP_FIX_FRAME_NR_RESULTS; i++)
-		seq_printf(seq, "lost_%s %llu\n", frame_key[i], stat_get(st, PPTP_FIX_S_FRAME(i)));
+		seq_printf(seq, "lost_%s %llu\n", frame_key[i], stat_get(pn, PPTP_FIX_S_FRAME(i)));
 	for (i = 0; i < PPTP_FIX_SEG_NR_NOTES; i++)
-		seq_printf(seq, "seg_%s %llu\n", seg_key[i], stat_get(st, PPTP_FIX_S_SEG(i)));
+		seq_printf(seq, "seg_%s %llu\n", seg_key[i], stat_get(pn, PPTP_FIX_S_SEG(i)));
 	for (i = 0; i < ARRAY_SIZE(totals); i++)
-		seq_printf(seq, "%s %llu\n", totals[i], stat_get(st, PPTP_FIX_S_CALLS_UP + i));
+		seq_printf(seq, "%s %llu\n", totals[i], stat_get(pn, PPTP_FIX_S_CALLS_UP + i));
 	/* Down read first: a call ending meanwhile cannot make it negative. */
-	down = stat_get(st, PPTP_FIX_S_CALLS_DOWN);
-	seq_printf(seq, "calls_active %llu\n", stat_get(st, PPTP_FIX_S_CALLS_UP) - down);
-	rcu_read_unlock();
+	down = stat_get(pn, PPTP_FIX_S_CALLS_DOWN);
+	seq_printf(seq, "calls_active %llu\n", stat_get(pn, PPTP_FIX_S_CALLS_UP) - down);
 	return 0;
-}
-
-static void pptp_fix_stats_free(struct pptp_fix_stats *st)
-{
-	free_percpu(st->cpu);
-	kfree(st);
-}
-
-static void pptp_fix_stats_free_rcu(struct rcu_head *head)
-{
-	pptp_fix_stats_free(container_of(head, struct pptp_fix_stats, rcu));
 }
 
 static int __net_init pptp_fix_net_init(struct net *net)
 {
 	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
-	struct pptp_fix_stats *st;
 
 	spin_lock_init(&pn->ids_lock);
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
-	if (!st)
-		return -ENOMEM;
-	st->cpu = alloc_percpu(struct pptp_fix_cpu_stats);
-	if (!st->cpu) {
-		kfree(st);
-		return -ENOMEM;
-	}
 	/* Without procfs the counters are kept, not shown. */
 	if (IS_ENABLED(CONFIG_PROC_FS) &&
 	    !proc_create_net_single("nf_pptp_fix", 0444, net->proc_net,
-				    pptp_fix_stat_show, NULL)) {
-		pptp_fix_stats_free(st);
+				    pptp_fix_stat_show, NULL))
 		return -ENOMEM;
-	}
-	rcu_assign_pointer(pn->stats, st);
 	return 0;
 }
 
 static void __net_exit pptp_fix_net_exit(struct net *net)
 {
-	struct pptp_fix_net *pn = net_generic(net, pptp_fix_net_id);
-	struct pptp_fix_stats *st = rcu_dereference_protected(pn->stats, true);
-
 	remove_proc_entry("nf_pptp_fix", net->proc_net);
-	RCU_INIT_POINTER(pn->stats, NULL);
-	/* A destroy callback on another CPU may still be counting. */
-	call_rcu(&st->rcu, pptp_fix_stats_free_rcu);
 }
 
 static struct pernet_operations pptp_fix_net_ops = {
@@ -924,8 +850,6 @@ static void __exit nf_conntrack_pptp_fix_exit(void)
 		pr_err("per-connection state left after unload\n");
 	rcu_barrier();
 	unregister_pernet_subsys(&pptp_fix_net_ops);
-	/* The counters' RCU frees run our code. */
-	rcu_barrier();
 }
 
 module_init(nf_conntrack_pptp_fix_init);
