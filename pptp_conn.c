@@ -82,6 +82,19 @@ u16 pptp_fix_engine_wire_id(const struct pptp_fix_engine *e, unsigned int slot,
 }
 EXPORT_SYMBOL_GPL(pptp_fix_engine_wire_id);
 
+/* The call state in which the translated end's own ID is not known yet. */
+static u8 t_unknown_state(const struct pptp_fix_engine *e)
+{
+	return pptp_fix_engine_t_is_pns(e) ? PPTP_FIX_CALL_IN_REQ : PPTP_FIX_CALL_OUT_REQ;
+}
+
+static void map_take(struct pptp_fix_nat_map *map, u16 own, int id)
+{
+	map->orig = own;
+	map->nat = id;
+	map->used = 1;
+}
+
 /*
  * Mappings follow the calls: one per call whose translated end's ID is
  * known (the PNS's from OCRQ or ICRP on, the PAC's from OCRP or ICRQ on),
@@ -97,8 +110,7 @@ static void maps_sync(struct pptp_fix_engine *e, const struct pptp_fix_engine_op
 	for (i = 0; i < e->ss.max_calls; i++) {
 		const struct pptp_fix_call *c = &e->ss.calls[i];
 		struct pptp_fix_nat_map *map = &e->maps[i];
-		/* The state in which the other end's ID is not known yet. */
-		u8 t_unknown = tpns ? PPTP_FIX_CALL_IN_REQ : PPTP_FIX_CALL_OUT_REQ;
+		u8 t_unknown = t_unknown_state(e);
 		u8 far_unknown = tpns ? PPTP_FIX_CALL_OUT_REQ : PPTP_FIX_CALL_IN_REQ;
 
 		if ((freed & BIT(i)) || c->state == PPTP_FIX_CALL_FREE) {
@@ -130,13 +142,10 @@ static void maps_sync(struct pptp_fix_engine *e, const struct pptp_fix_engine_op
 			u16 own = tpns ? c->pns_id : c->pac_id;
 			int id = ops->map_new(ctx, i, own, translate);
 
-			if (id < 0) {
+			if (id < 0)
 				map->failed = 1;
-			} else {
-				map->orig = own;
-				map->nat = id;
-				map->used = 1;
-			}
+			else
+				map_take(map, own, id);
 		}
 		if (map->used && c->state != far_unknown) {
 			map->far = tpns ? c->pac_id : c->pns_id;
@@ -319,7 +328,7 @@ static void map_early(struct seg_ctx *x, const struct pptp_fix_msg *pm)
 	struct pptp_fix_engine *e = x->e;
 	bool tpns = pptp_fix_engine_t_is_pns(e);
 	const struct pptp_fix_type_info *info = pm->info;
-	u8 t_unknown = tpns ? PPTP_FIX_CALL_IN_REQ : PPTP_FIX_CALL_OUT_REQ;
+	u8 t_unknown = t_unknown_state(e);
 	unsigned int i, n = 0, slot = 0;
 	u8 own_off = info->cid[0].offset, far_off = info->cid[1].offset;
 	u16 own;
@@ -348,9 +357,7 @@ static void map_early(struct seg_ctx *x, const struct pptp_fix_msg *pm)
 	/* Not marked failed: the guess may be wrong; the call's reply tries. */
 	if (id < 0)
 		return;
-	e->maps[slot].orig = own;
-	e->maps[slot].nat = id;
-	e->maps[slot].used = 1;
+	map_take(&e->maps[slot], own, id);
 	e->maps[slot].far = tpns ? e->ss.calls[slot].pac_id : e->ss.calls[slot].pns_id;
 	e->maps[slot].far_known = 1;
 	count(x, PPTP_FIX_S_NAT_EARLY);
