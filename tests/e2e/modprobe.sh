@@ -104,7 +104,7 @@ main() {
 	PNS='' PNS2='' RTR='' PAC=''
 
 	# The kernel's modules, asked for by name.
-	local m rc i
+	local m rc
 	for m in nf_conntrack_pptp nf_nat_pptp; do
 		out=$(modprobe "$m" 2>&1)
 		rc=$?
@@ -174,12 +174,8 @@ main() {
 	dmesg | grep 'nf-pptp-fix:' | sed 's/^/    /'
 	ip netns del "$nsx"
 	rm -f "/tmp/nftables-$rnd.conf"
-	for m in nf_nat_pptp nf_conntrack_pptp; do
-		for i in $(seq 50); do
-			modprobe -r "$m" 2>/dev/null && break
-			sleep 0.2
-		done
-	done
+	unload nf_nat_pptp
+	unload nf_conntrack_pptp
 	not_loaded "the kernel's unloaded" nf_conntrack_pptp nf_nat_pptp
 
 	echo "lsmod:"
@@ -219,16 +215,17 @@ table ip nat {
 NFT
 }
 
-# modprobe -r ours; the helper stays referenced until dead namespaces
-# are cleaned up, so try for a while.
+# unload [MODULE]: modprobe -r MODULE (default nf_nat_pptp_fix); the
+# helper stays referenced until dead namespaces are cleaned up, so try
+# for a while.
 unload() {
-	local i
+	local m=${1:-nf_nat_pptp_fix} i
 	for i in $(seq 50); do
-		grep -q '^nf_nat_pptp_fix ' /proc/modules || return
-		modprobe -r nf_nat_pptp_fix 2>/dev/null && return
+		grep -q "^$m " /proc/modules || return
+		modprobe -r "$m" 2>/dev/null && return
 		sleep 0.2
 	done
-	modprobe -r nf_nat_pptp_fix
+	modprobe -r "$m"
 }
 
 loaded_as() {
