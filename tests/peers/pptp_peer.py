@@ -242,7 +242,7 @@ class Peer:
         def writer():
             try:
                 self.op_flood()
-            except OSError as e:
+            except BaseException as e:  # any failure fails this side
                 err.append(e)
         t = threading.Thread(target=writer)
         t.start()
