@@ -23,10 +23,6 @@ set -u
 need_vm
 trap topo_down EXIT
 
-counter() {
-	ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'
-}
-
 pair() {
 	local sc=$1 helper=${2:-pptp}
 	rnd=$(printf '%04x' $((RANDOM)))

@@ -31,8 +31,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-counter() { ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'; }
-
 modprobe nf_conntrack_pptp_fix && modprobe nf_nat_pptp_fix ||
 	{ fail "modprobe ours"; finish; exit; }
 NAT=1 topo_up && topo_add_pns2 || { fail "topology"; finish; exit; }

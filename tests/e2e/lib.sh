@@ -11,6 +11,24 @@ rnd=$(printf '%04x' $((RANDOM)))
 pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
+# counter NAME: the router's counter NAME (/proc/net/nf_pptp_fix).
+counter() {
+	ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'
+}
+
+# unload [MODULE]: modprobe -r MODULE (default nf_nat_pptp_fix); the
+# helper stays referenced until dead namespaces are cleaned up, so try
+# for a while.
+unload() {
+	local m=${1:-nf_nat_pptp_fix} i
+	for i in $(seq 50); do
+		grep -q "^$m " /proc/modules || return
+		modprobe -r "$m" 2>/dev/null && return
+		sleep 0.2
+	done
+	modprobe -r "$m"
+}
+
 # check DESCRIPTION COMMAND...: PASS or FAIL on COMMAND's status.
 check() {
 	local what=$1

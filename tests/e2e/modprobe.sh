@@ -227,19 +227,6 @@ table ip nat {
 NFT
 }
 
-# unload [MODULE]: modprobe -r MODULE (default nf_nat_pptp_fix); the
-# helper stays referenced until dead namespaces are cleaned up, so try
-# for a while.
-unload() {
-	local m=${1:-nf_nat_pptp_fix} i
-	for i in $(seq 50); do
-		grep -q "^$m " /proc/modules || return
-		modprobe -r "$m" 2>/dev/null && return
-		sleep 0.2
-	done
-	modprobe -r "$m"
-}
-
 loaded_as() {
 	local what=$1 m
 	shift

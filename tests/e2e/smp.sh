@@ -43,10 +43,6 @@ CONNS=${SMP_CONNS:-6}
 export PPTP_FLOOD=${SMP_FLOOD:-2000}
 peer="$(cd "$(dirname "$0")/../peers" && pwd)/pptp_peer.py"
 
-counter() {
-	ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'
-}
-
 # setup NAME: the topology, in this shell (its names are globals).
 setup() {
 	rnd=$(printf '%04x' $((RANDOM)))
@@ -64,7 +60,6 @@ peers() {
 		--clients $((CONNS + 1)) --scenario "$sc" >"/run/smp-pac-$rnd" 2>&1 &
 	pacpid=$!
 	sleep 0.3
-	rm -f "/run/smp-up-$rnd"
 	ip netns exec "$PNS" taskset -c 0 timeout 300 python3 "$peer" --role pns \
 		--tcp connect --addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
 		--scenario seed-held --sleep-until "/run/smp-up-$rnd" \
@@ -179,17 +174,13 @@ echo "  round 2: $flushes flushes; the kernel logged 'table full' $full times"
 check "round 2: nf_conntrack_max was reached" test "$full" -gt 0
 no_splat "round 2 (conntrack -F in a loop, nf_conntrack_max 64)"
 
-# unloaded WHAT: both modules out, and nothing left behind.  The deleted
-# namespaces' nft helper objects hold the modules until the kernel's
-# cleanup work has run: retry for ten seconds.
+# unloaded WHAT: both modules out (unload retries while the deleted
+# namespaces' nft helper objects still hold them), and nothing left behind.
 unloaded() {
-	local i
-	for i in $(seq 50); do
-		modprobe -r nf_nat_pptp_fix nf_conntrack_pptp_fix 2>/dev/null && break
-		sleep 0.2
-	done
+	local out
+	out=$({ unload nf_nat_pptp_fix && unload nf_conntrack_pptp_fix; } 2>&1)
 	if grep -Eq '^nf_(conntrack|nat)_pptp_fix ' /proc/modules; then
-		fail "$1: both modules unloaded ($(modprobe -r nf_nat_pptp_fix nf_conntrack_pptp_fix 2>&1))"
+		fail "$1: both modules unloaded ($out)"
 		return 1
 	fi
 	pass "$1: both modules unloaded"

@@ -54,10 +54,6 @@ lost() {
 		awk '/counter/ { for (i = 1; i <= NF; i++) if ($i == "packets") n += $(i + 1) } END { print n + 0 }'
 }
 
-counter() {
-	ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'
-}
-
 flood_round() {
 	local what=$1 where=${2:-} helper=${3:-pptp} start end
 	rnd=$(printf '%04x' $((RANDOM)))
