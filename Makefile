@@ -13,6 +13,8 @@
 #   make fuzz              libFuzzer over the pure layers (FUZZ_SECONDS=60)
 #   make bench             benchmarks against the kernel's helper and none (BENCHMARKS.md)
 #   make style             checkpatch --strict on our sources
+#   make deb               nf-pptp-fix-dkms_<version>_all.deb into DEB_OUT
+#                          (default build/deb/), by dpkg-buildpackage
 #   make clean
 
 # KERNELRELEASE names the module directory (lib/modules/<release>): the
@@ -81,4 +83,10 @@ style:
 bench:
 	scripts/bench
 
-.PHONY: all module install uninstall clean check demo kunit mips-kunit fuzz style bench
+# dpkg-buildpackage writes next to the source tree and into debian/: build
+# in a copy of the files git knows of, so that the checkout stays clean.
+DEB_OUT ?= build/deb
+deb:
+	scripts/make-deb "$(DEB_OUT)"
+
+.PHONY: all module install uninstall clean check demo kunit mips-kunit fuzz style bench deb
