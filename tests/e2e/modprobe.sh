@@ -195,54 +195,6 @@ main() {
 	finish
 }
 
-# A router's /etc/nftables.conf as Debian ships it, plus the README's
-# helper assignment and a masquerade.
-nftables_conf() {
-	cat <<'NFT'
-#!/usr/sbin/nft -f
-flush ruleset
-table inet filter {
-	ct helper pptp-helper {
-		type "pptp" protocol tcp
-		l3proto ip
-	}
-	chain input {
-		type filter hook input priority filter; policy accept;
-	}
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		ct state established,related accept
-		tcp dport 1723 ct helper set "pptp-helper" accept
-	}
-	chain output {
-		type filter hook output priority filter; policy accept;
-	}
-}
-table ip nat {
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		masquerade
-	}
-}
-NFT
-}
-
-loaded_as() {
-	local what=$1 m
-	shift
-	for m in "$@"; do
-		check "$what $m" grep -q "^$m " /proc/modules
-	done
-}
-
-not_loaded() {
-	local what=$1 m
-	shift
-	for m in "$@"; do
-		check "$what: $m not loaded" sh -c "! grep -q '^$m ' /proc/modules"
-	done
-}
-
 cleanup() {
 	topo_down
 	echo "$saved_modprobe" >/proc/sys/kernel/modprobe

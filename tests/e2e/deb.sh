@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The Debian package as an admin installs it, on Debian's own kernel (the
+# QEMU lane: scripts/vm-run --kernel debian-6.1), in a writable copy of
+# this machine's system (an overlay on tmpfs over the read-only host root,
+# entered with chroot; the kernel's module requests go through it too):
+#
+#   make deb --> nf-pptp-fix-dkms_<version>_all.deb
+#   dpkg -i      postinst: DKMS builds and installs both modules for the
+#                running kernel against Debian's headers; the snippet is
+#                in /lib/modprobe.d
+#   nft -f       an nftables.conf with a pptp ct helper object, as
+#                nftables.service loads it: autoloads the DKMS-built
+#                modules (their srcversion), not the kernel's helper
+#   dpkg --purge prerm: DKMS removes them; the snippet goes too; the same
+#                nftables.conf then loads the kernel's helper, no warning
+#
+# Not tested here: a reboot (the VM boots once; what a boot does is what
+# nft -f did above: the kernel asks modprobe for the helper) and a build
+# that DKMS fails (modprobe.sh removes the modules and checks the
+# snippet's fallback).
+set -u
+. "$(dirname "$0")/lib.sh"
+
+main() {
+	need_vm
+	local repo deb out st
+	repo=$(cd "$(dirname "$0")/../.." && pwd)
+	krel=$(uname -r)
+	if [[ "${NF_PPTP_FIX_KERNEL:-}" != debian-* ]]; then
+		echo "SKIP: needs Debian's kernel and its headers (vm-run --kernel debian-6.1)"
+		exit "$ksft_skip"
+	fi
+	sys=/tmp/deb-$rnd
+	root=$sys/root
+	saved_modprobe=$(cat /proc/sys/kernel/modprobe)
+	trap cleanup EXIT
+
+	# Perl under TCG takes minutes for dpkg-buildpackage: scripts/check
+	# builds the package on the host and names it in NF_PPTP_FIX_DEB.
+	mkdir -p "$sys"
+	if [ -n "${NF_PPTP_FIX_DEB:-}" ]; then
+		deb=$NF_PPTP_FIX_DEB
+	else
+		deb=$(make -s -C "$repo" deb DEB_OUT="$sys/out" 2>"$sys.log" | tail -n 1)
+	fi
+	if ! check "make deb: $(basename "$deb")" test -f "$deb"; then
+		sed 's/^/    /' "$sys.log"
+		finish
+		return
+	fi
+
+	# The system, writable: the host root under a tmpfs upper layer.
+	mkdir -p "$sys/up" "$sys/work" "$root"
+	modprobe overlay
+	if ! check "an overlay over the host root" mount -t overlay overlay \
+		-o "lowerdir=/,upperdir=$sys/up,workdir=$sys/work" "$root"; then
+		finish
+		return
+	fi
+	local d
+	for d in proc sys dev dev/pts; do
+		mount --bind "/$d" "$root/$d"
+	done
+	mount -t tmpfs tmpfs "$root/tmp"
+	mount -t tmpfs tmpfs "$root/run"
+	# Its /lib/modules: this kernel only (or DKMS builds for every
+	# release the host has headers for), with what a firewall needs of
+	# Debian's modules (the whole tree takes depmod minutes under TCG,
+	# see modprobe.sh) and the headers the VM was started with.
+	for d in "$root"/lib/modules/*; do
+		[ "$(basename "$d")" = "$krel" ] || rm -rf "$d"
+	done
+	mkdir -p "$root/lib/modules/$krel"
+	(cd "/run/vm-run/stage/lib/modules/$krel" && cp -a --parents kernel/net kernel/lib \
+		kernel/crypto kernel/drivers/net/ppp modules.order modules.builtin \
+		modules.builtin.modinfo "$root/lib/modules/$krel/")
+	ln -sfn "$NF_PPTP_FIX_KDIR" "$root/lib/modules/$krel/build"
+	rm -rf "$root/var/lib/dkms/nf-pptp-fix" "$root/usr/src"/nf-pptp-fix-*
+	chroot "$root" depmod -a "$krel"
+	rm -f "$root/etc/modprobe.d/nf-pptp-fix.conf" "$root/lib/modprobe.d/nf-pptp-fix.conf"
+	nftables_conf >"$root/etc/nftables.conf"
+	# modprobe, from a shell here and from the kernel, in that system.
+	mkdir -p "$sys/bin"
+	printf '#!/bin/sh\nexec chroot %s /sbin/modprobe "$@"\n' "$root" >"$sys/bin/modprobe"
+	chmod +x "$sys/bin/modprobe"
+	PATH=$sys/bin:$PATH
+	echo "$sys/bin/modprobe" >/proc/sys/kernel/modprobe
+	check "nothing of PPTP loaded at boot" sh -c '! grep -Eq "^nf_(conntrack|nat)_pptp" /proc/modules'
+
+	# DKMS compiles under TCG here: minutes.  Shown as it goes; if it
+	# fails, with DKMS's make.log.
+	cp "$deb" "$root/tmp/"
+	local t0=$SECONDS
+	DEBIAN_FRONTEND=noninteractive timeout 900 chroot "$root" \
+		dpkg -i "/tmp/$(basename "$deb")" 2>&1 | sed 's/^/    /'
+	st=${PIPESTATUS[0]}
+	check "dpkg -i $(basename "$deb") (status $st, $((SECONDS - t0)) s)" test "$st" = 0 ||
+		tail -n 30 "$root"/var/lib/dkms/nf-pptp-fix/*/build/make.log 2>/dev/null | sed 's/^/    /'
+	local ver
+	ver=$(chroot "$root" dpkg-query -W -f '${Version}' nf-pptp-fix-dkms 2>/dev/null)
+	check "dpkg: nf-pptp-fix-dkms $ver installed" \
+		test "$(chroot "$root" dpkg-query -W -f '${Status}' nf-pptp-fix-dkms 2>/dev/null)" = \
+		"install ok installed"
+	out=$(chroot "$root" dkms status 2>&1)
+	echo "  dkms status: $out"
+	check "dkms: nf-pptp-fix/$ver installed for $krel" \
+		grep -q "^nf-pptp-fix/$ver, $krel, [^:]*: installed" <<<"$out"
+	local m ko
+	for m in nf_conntrack_pptp_fix nf_nat_pptp_fix; do
+		ko=$(chroot "$root" modinfo -n "$m" 2>/dev/null)
+		check "modinfo -n $m: $ko, from DKMS" \
+			bash -c '[[ "$1" == /lib/modules/$2/updates/dkms/$3.ko* ]]' - "$ko" "$krel" "$m"
+	done
+	check "/lib/modprobe.d/nf-pptp-fix.conf installed" \
+		cmp -s "$repo/packaging/nf-pptp-fix.conf" "$root/lib/modprobe.d/nf-pptp-fix.conf"
+
+	local ns=deb-$rnd
+	dmesg -C
+	ip netns add "$ns"
+	check "nft -f /etc/nftables.conf (ct helper object, masquerade)" \
+		ip netns exec "$ns" nft -f "$root/etc/nftables.conf"
+	loaded_as "nftables.conf autoloaded" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	not_loaded "and not the kernel's" nf_conntrack_pptp nf_nat_pptp
+	for m in nf_conntrack_pptp_fix nf_nat_pptp_fix; do
+		check "$m loaded is the DKMS build (srcversion)" test \
+			"$(cat "/sys/module/$m/srcversion" 2>/dev/null)" = \
+			"$(chroot "$root" modinfo -F srcversion "$m" 2>/dev/null)"
+		check "$m version $ver" test "$(cat "/sys/module/$m/version" 2>/dev/null)" = "$ver"
+	done
+	ip netns del "$ns"
+	unload
+
+	DEBIAN_FRONTEND=noninteractive timeout 300 chroot "$root" \
+		dpkg --purge nf-pptp-fix-dkms 2>&1 | sed 's/^/    /'
+	st=${PIPESTATUS[0]}
+	check "dpkg --purge nf-pptp-fix-dkms (status $st)" test "$st" = 0
+	check "dkms status: nothing of nf-pptp-fix" \
+		sh -c "! chroot '$root' dkms status 2>&1 | grep -q nf-pptp-fix"
+	check "no module of ours left in /lib/modules/$krel" \
+		test -z "$(find "$root/lib/modules/$krel/" -name 'nf_*_pptp_fix.ko*')"
+	check "no source left in /usr/src" test -z "$(ls -d "$root"/usr/src/nf-pptp-fix-* 2>/dev/null)"
+	check "/lib/modprobe.d/nf-pptp-fix.conf gone" test ! -e "$root/lib/modprobe.d/nf-pptp-fix.conf"
+
+	ip netns add "$ns"
+	check "nft -f /etc/nftables.conf after the purge" \
+		ip netns exec "$ns" nft -f "$root/etc/nftables.conf"
+	loaded_as "the kernel's helper answers" nf_conntrack_pptp
+	not_loaded "and not ours" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	check "the whole ruleset is in place (masquerade)" \
+		grep -q masquerade <(ip netns exec "$ns" nft list ruleset)
+	check "no fallback warning in the kernel log" sh -c '! dmesg | grep -q "nf-pptp-fix:"'
+	ip netns del "$ns"
+	unload nf_nat_pptp
+	unload nf_conntrack_pptp
+	finish
+}
+
+cleanup() {
+	local d
+	echo "$saved_modprobe" >/proc/sys/kernel/modprobe
+	ip netns del "deb-$rnd" 2>/dev/null
+	for d in run tmp dev/pts dev sys proc ""; do
+		mountpoint -q "$root/$d" && umount "$root/$d"
+	done
+	rm -rf "$sys" "$sys.log"
+}
+
+main "$@"
