@@ -21,6 +21,7 @@ peer="$(cd "$(dirname "$0")/../peers" && pwd)/pptp_peer.py"
 modprobe nf_conntrack_pptp_fix && modprobe nf_nat_pptp_fix ||
 	{ fail "modprobe ours"; finish; exit; }
 
+# The README's port-forward recipe (out0 for wan0, the PACs' addresses).
 rtr_port_forward() {
 	ip netns exec "$RTR" nft -f - <<NFT
 table ip nat {
