@@ -531,7 +531,7 @@ u8 *pptp_fix_skb_payload(struct sk_buff *skb, unsigned int dataoff, bool writabl
 		return NULL;
 	return skb->data + dataoff;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_skb_payload);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_skb_payload);
 
 static int pptp_fix_help(struct sk_buff *skb, unsigned int protoff,
 			 struct nf_conn *ct, enum ip_conntrack_info ctinfo)

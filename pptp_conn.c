@@ -68,7 +68,7 @@ void pptp_fix_engine_init(struct pptp_fix_engine *e, unsigned int max_calls, u8 
 	e->nat_dir = nat_dir;
 	e->jr_max = jr_max;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_engine_init);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_engine_init);
 
 u16 pptp_fix_engine_wire_id(const struct pptp_fix_engine *e, unsigned int slot,
 			    const struct pptp_fix_call *c, bool pns, u8 dir)
@@ -80,7 +80,7 @@ u16 pptp_fix_engine_wire_id(const struct pptp_fix_engine *e, unsigned int slot,
 		return own;
 	return dir == e->nat_dir ? map->orig : map->nat;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_engine_wire_id);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_engine_wire_id);
 
 /* The call state in which the translated end's own ID is not known yet. */
 static u8 t_unknown_state(const struct pptp_fix_engine *e)
@@ -502,7 +502,7 @@ void pptp_fix_engine_segment(struct pptp_fix_engine *e, const struct pptp_fix_en
 	if (nat_on(&x) && old_len < len)
 		nat_partial(&x);
 }
-EXPORT_SYMBOL_GPL(pptp_fix_engine_segment);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_engine_segment);
 
 bool pptp_fix_engine_ack(struct pptp_fix_engine *e, u8 dir, u32 ack)
 {
@@ -537,7 +537,7 @@ bool pptp_fix_engine_ack(struct pptp_fix_engine *e, u8 dir, u32 ack)
 	pptp_fix_journal_trim(j, ack);
 	return lost;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_engine_ack);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_engine_ack);
 
 void pptp_fix_engine_end(struct pptp_fix_engine *e, const struct pptp_fix_engine_ops *ops,
 			 void *ctx)
@@ -547,4 +547,4 @@ void pptp_fix_engine_end(struct pptp_fix_engine *e, const struct pptp_fix_engine
 	pptp_fix_session_end(&e->ss, &out);
 	apply_out(e, ops, ctx, false, &out);
 }
-EXPORT_SYMBOL_GPL(pptp_fix_engine_end);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_engine_end);

@@ -101,7 +101,7 @@ unsigned int pptp_fix_nat_plan(const struct pptp_fix_msg *m, enum pptp_fix_nat_d
 	}
 	return n;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_nat_plan);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_nat_plan);
 
 int pptp_fix_nat_choose(u16 orig, u16 hint, unsigned int max_probes,
 			bool (*in_use)(void *ctx, u16 id), void *ctx)
@@ -119,7 +119,7 @@ int pptp_fix_nat_choose(u16 orig, u16 hint, unsigned int max_probes,
 	}
 	return -1;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_nat_choose);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_nat_choose);
 
 unsigned int pptp_fix_nat_plan_straddle(const struct pptp_fix_msg *m,
 					enum pptp_fix_nat_dir dir,
@@ -167,7 +167,7 @@ unsigned int pptp_fix_nat_plan_straddle(const struct pptp_fix_msg *m,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_nat_plan_straddle);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_nat_plan_straddle);
 
 /* Entry @e ends after byte @seq: the search key of the journal. */
 static bool ends_after(const struct pptp_fix_jentry *e, u32 seq)
@@ -189,7 +189,7 @@ u32 pptp_fix_journal_first(const struct pptp_fix_journal *j, u32 seq)
 	}
 	return lo;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_journal_first);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_journal_first);
 
 const struct pptp_fix_jentry *pptp_fix_journal_find(const struct pptp_fix_journal *j, u32 seq)
 {
@@ -197,7 +197,7 @@ const struct pptp_fix_jentry *pptp_fix_journal_find(const struct pptp_fix_journa
 
 	return i < j->n && j->e[i].seq == seq ? &j->e[i] : NULL;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_journal_find);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_journal_find);
 
 bool pptp_fix_journal_put(struct pptp_fix_journal *j, u32 seq, u16 old, u16 new)
 {
@@ -220,7 +220,7 @@ bool pptp_fix_journal_put(struct pptp_fix_journal *j, u32 seq, u16 old, u16 new)
 	j->n++;
 	return true;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_journal_put);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_journal_put);
 
 void pptp_fix_journal_del(struct pptp_fix_journal *j, u32 seq)
 {
@@ -231,7 +231,7 @@ void pptp_fix_journal_del(struct pptp_fix_journal *j, u32 seq)
 	memmove(&j->e[i], &j->e[i + 1], (j->n - i - 1) * sizeof(j->e[0]));
 	j->n--;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_journal_del);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_journal_del);
 
 void pptp_fix_journal_trim(struct pptp_fix_journal *j, u32 ack)
 {
@@ -241,7 +241,7 @@ void pptp_fix_journal_trim(struct pptp_fix_journal *j, u32 ack)
 		j->n = 0;
 	}
 }
-EXPORT_SYMBOL_GPL(pptp_fix_journal_trim);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_journal_trim);
 
 void pptp_fix_journal_compact(struct pptp_fix_journal *j)
 {
@@ -251,7 +251,7 @@ void pptp_fix_journal_compact(struct pptp_fix_journal *j)
 	j->n -= j->head;
 	j->head = 0;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_journal_compact);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_journal_compact);
 
 /* The byte of @e at sequence number @at, old and new. */
 static void entry_byte(const struct pptp_fix_jentry *e, u32 at, u8 *old, u8 *new)
@@ -291,4 +291,4 @@ int pptp_fix_journal_apply(const struct pptp_fix_journal *j, u32 seq, u8 *data, 
 	}
 	return n;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_journal_apply);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_journal_apply);

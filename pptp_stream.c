@@ -46,7 +46,7 @@ const char *pptp_fix_seg_note_name(enum pptp_fix_seg_note n)
 		return "invalid note";
 	return pptp_fix_seg_notes[n];
 }
-EXPORT_SYMBOL_GPL(pptp_fix_seg_note_name);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_seg_note_name);
 
 /* Sequence-space comparison: a is after b. */
 static bool seq_after(u32 a, u32 b)
@@ -130,7 +130,7 @@ void pptp_fix_walk_start(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
 		return;
 	}
 }
-EXPORT_SYMBOL_GPL(pptp_fix_walk_start);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_walk_start);
 
 void pptp_fix_walk_chunk(struct pptp_fix_walk *w, const u8 *data, u32 off,
 			 u32 len)
@@ -139,7 +139,7 @@ void pptp_fix_walk_chunk(struct pptp_fix_walk *w, const u8 *data, u32 off,
 	w->chunk_off = off;
 	w->chunk_len = len;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_walk_chunk);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_walk_chunk);
 
 void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
 			 u32 seq, const u8 *data, u32 len)
@@ -147,7 +147,7 @@ void pptp_fix_walk_begin(struct pptp_fix_walk *w, struct pptp_fix_stream *s,
 	pptp_fix_walk_start(w, s, seq, len, data, len);
 	pptp_fix_walk_chunk(w, data, 0, len);
 }
-EXPORT_SYMBOL_GPL(pptp_fix_walk_begin);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_walk_begin);
 
 static void walk_lose(struct pptp_fix_walk *w, enum pptp_fix_frame_result r)
 {
@@ -176,7 +176,7 @@ bool pptp_fix_stream_partial(const struct pptp_fix_stream *s, struct pptp_fix_ms
 	m->seg_off = 0;
 	return true;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_stream_partial);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_stream_partial);
 
 bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 {
@@ -259,4 +259,4 @@ bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 	}
 	return false;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_walk_next);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_walk_next);

@@ -53,25 +53,7 @@ const char *pptp_fix_tverdict_name(enum pptp_fix_tverdict v)
 		return "invalid verdict";
 	return pptp_fix_tverdicts[v];
 }
-EXPORT_SYMBOL_GPL(pptp_fix_tverdict_name);
-
-static const char *const pptp_fix_call_states[] = {
-	[PPTP_FIX_CALL_FREE] = "free",
-	[PPTP_FIX_CALL_OUT_REQ] = "out-req",
-	[PPTP_FIX_CALL_OUT_CONF] = "out-conf",
-	[PPTP_FIX_CALL_IN_REQ] = "in-req",
-	[PPTP_FIX_CALL_IN_REP] = "in-rep",
-	[PPTP_FIX_CALL_IN_CONF] = "in-conf",
-	[PPTP_FIX_CALL_CLEAR_REQ] = "clear-req",
-};
-
-const char *pptp_fix_call_state_name(enum pptp_fix_call_state s)
-{
-	if ((unsigned int)s > PPTP_FIX_CALL_CLEAR_REQ)
-		return "invalid state";
-	return pptp_fix_call_states[s];
-}
-EXPORT_SYMBOL_GPL(pptp_fix_call_state_name);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_tverdict_name);
 
 void pptp_fix_session_init(struct pptp_fix_session *ss, unsigned int max_calls)
 {
@@ -81,7 +63,7 @@ void pptp_fix_session_init(struct pptp_fix_session *ss, unsigned int max_calls)
 		max_calls = PPTP_FIX_MAX_CALLS;
 	ss->max_calls = max_calls;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_session_init);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_session_init);
 
 /* The slot of the call whose PNS (@pns) or PAC ID is @id, in @states. */
 static int find_call(const struct pptp_fix_session *ss, bool pns, u16 id,
@@ -321,7 +303,7 @@ enum pptp_fix_tverdict pptp_fix_track(struct pptp_fix_session *ss, u8 dir,
 		ss->pns_dir = PPTP_FIX_DIR_UNKNOWN;
 	return v;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_track);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_track);
 
 void pptp_fix_session_end(struct pptp_fix_session *ss,
 			  struct pptp_fix_track_out *out)
@@ -336,4 +318,4 @@ void pptp_fix_session_end(struct pptp_fix_session *ss,
 		call_down(ss, i, true, out);
 	ss->state = PPTP_FIX_SESS_NONE;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_session_end);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_session_end);

@@ -53,7 +53,7 @@ const struct pptp_fix_type_info *pptp_fix_type_info(u16 ctrl_type)
 		return NULL;
 	return &pptp_fix_types[ctrl_type];
 }
-EXPORT_SYMBOL_GPL(pptp_fix_type_info);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_type_info);
 
 const char *pptp_fix_type_name(u16 ctrl_type)
 {
@@ -61,7 +61,7 @@ const char *pptp_fix_type_name(u16 ctrl_type)
 
 	return info ? info->name : "unknown";
 }
-EXPORT_SYMBOL_GPL(pptp_fix_type_name);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_type_name);
 
 static const char *const pptp_fix_frame_results[PPTP_FIX_FRAME_NR_RESULTS] = {
 	[PPTP_FIX_FRAME_OK] = "ok",
@@ -79,7 +79,7 @@ const char *pptp_fix_frame_result_name(enum pptp_fix_frame_result r)
 		return "invalid result";
 	return pptp_fix_frame_results[r];
 }
-EXPORT_SYMBOL_GPL(pptp_fix_frame_result_name);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_frame_result_name);
 
 enum pptp_fix_frame_result pptp_fix_frame(const u8 *buf, size_t len,
 					  struct pptp_fix_frame *f)
@@ -125,4 +125,4 @@ enum pptp_fix_frame_result pptp_fix_frame(const u8 *buf, size_t len,
 		return PPTP_FIX_FRAME_NEED_MORE;
 	return PPTP_FIX_FRAME_OK;
 }
-EXPORT_SYMBOL_GPL(pptp_fix_frame);
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_frame);

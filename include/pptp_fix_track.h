@@ -81,6 +81,5 @@ void pptp_fix_session_end(struct pptp_fix_session *ss,
 			  struct pptp_fix_track_out *out);
 
 const char *pptp_fix_tverdict_name(enum pptp_fix_tverdict v);
-const char *pptp_fix_call_state_name(enum pptp_fix_call_state s);
 
 #endif /* _PPTP_FIX_TRACK_H */

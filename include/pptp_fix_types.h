@@ -13,6 +13,12 @@
 #include <linux/bits.h>
 #include <linux/string.h>
 #include <linux/export.h>
+/*
+ * The pure layers' functions are exported for the KUnit module only, into
+ * the EXPORTED_FOR_KUNIT_TESTING namespace, and not at all where the
+ * kernel has no CONFIG_KUNIT (Debian's): the NAT module needs none of them.
+ */
+#include <kunit/visibility.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,7 +36,7 @@ typedef __s32 s32;
 #define BIT(n) (1UL << (n))
 #endif
 /* Userspace builds (fuzzers) link the objects directly. */
-#define EXPORT_SYMBOL_GPL(sym) extern int pptp_fix_no_exports_in_userspace
+#define EXPORT_SYMBOL_IF_KUNIT(sym) extern int pptp_fix_no_exports_in_userspace
 #endif
 
 #endif /* _PPTP_FIX_TYPES_H */

@@ -7,3 +7,5 @@
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for nf-pptp-fix");
+/* What the modules export for these suites only (EXPORT_SYMBOL_IF_KUNIT). */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
