@@ -6,8 +6,9 @@
  * the session and the calls on it with roles taken from message
  * semantics, and rewrites Call IDs in place for the NAT: all of that is
  * the per-connection engine (pptp_conn.c over pptp_stream.c,
- * pptp_track.c, pptp_nat.c), built into this object so that the module
- * keeps the name users modprobe.  This file is the glue: skbs, locking,
+ * pptp_track.c, pptp_nat.c, pptp_wire.c), linked with this file into
+ * nf_conntrack_pptp_fix.ko (a Kbuild composite object: the module keeps
+ * the name users modprobe).  This file is the glue: skbs, locking,
  * GRE expectations with the kernel's GRE key map, the per-netns Call ID
  * table and counters.
  *
@@ -53,12 +54,7 @@
 #include <linux/netfilter/nf_conntrack_proto_gre.h>
 
 #include "nf_conntrack_pptp_fix.h"
-
-#include "pptp_wire.c"
-#include "pptp_stream.c"
-#include "pptp_track.c"
-#include "pptp_nat.c"
-#include "pptp_conn.c"
+#include "pptp_fix_conn.h"
 
 static char *name = "pptp";
 module_param(name, charp, 0444);
