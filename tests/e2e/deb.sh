@@ -46,7 +46,7 @@ main() {
 		deb=$(make -s -C "$repo" deb DEB_OUT="$sys/out" 2>"$sys.log" | tail -n 1)
 	fi
 	if ! check "make deb: $(basename "$deb")" test -f "$deb"; then
-		sed 's/^/    /' "$sys.log"
+		[ -e "$sys.log" ] && sed 's/^/    /' "$sys.log"
 		finish
 		return
 	fi
@@ -69,9 +69,7 @@ main() {
 	# release the host has headers for), with what a firewall needs of
 	# Debian's modules (the whole tree takes depmod minutes under TCG,
 	# see modprobe.sh) and the headers the VM was started with.
-	for d in "$root"/lib/modules/*; do
-		[ "$(basename "$d")" = "$krel" ] || rm -rf "$d"
-	done
+	rm -rf "$root"/lib/modules/*
 	mkdir -p "$root/lib/modules/$krel"
 	(cd "/run/vm-run/stage/lib/modules/$krel" && cp -a --parents kernel/net kernel/lib \
 		kernel/crypto kernel/drivers/net/ppp modules.order modules.builtin \
@@ -131,6 +129,7 @@ main() {
 	done
 	ip netns del "$ns"
 	unload
+	not_loaded "before the purge" nf_conntrack_pptp_fix nf_nat_pptp_fix
 
 	DEBIAN_FRONTEND=noninteractive timeout 300 chroot "$root" \
 		dpkg --purge nf-pptp-fix-dkms 2>&1 | sed 's/^/    /'
@@ -164,7 +163,13 @@ cleanup() {
 	for d in run tmp dev/pts dev sys proc ""; do
 		mountpoint -q "$root/$d" && umount "$root/$d"
 	done
-	rm -rf "$sys" "$sys.log"
+	rm -f "$sys.log"
+	# Never rm through a mount still there (the VM's /dev, the overlay).
+	if grep -q " $sys/" /proc/mounts; then
+		echo "deb.sh: mounts left under $sys, not removed"
+		return
+	fi
+	rm -rf "$sys"
 }
 
 main "$@"

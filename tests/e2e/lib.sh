@@ -16,17 +16,34 @@ counter() {
 	ip netns exec "$RTR" cat /proc/net/nf_pptp_fix | awk -v k="$1" '$1 == k { print $2 }'
 }
 
-# unload [MODULE]: modprobe -r MODULE (default nf_nat_pptp_fix); the
-# helper stays referenced until dead namespaces are cleaned up, so try
-# for a while.
+# unload [MODULE]: modprobe -r MODULE; without one, nf_nat_pptp_fix and
+# then nf_conntrack_pptp_fix (kmod leaves a dependency that is still
+# referenced loaded, and says nothing).  A helper stays referenced (by nft
+# helper objects, conntrack entries) until dead namespaces are cleaned up,
+# so try for ten seconds.  0 once MODULE is not loaded.
 unload() {
-	local m=${1:-nf_nat_pptp_fix} i
+	local m=${1:-} i
+	if [ -z "$m" ]; then
+		unload nf_nat_pptp_fix && unload nf_conntrack_pptp_fix
+		return
+	fi
 	for i in $(seq 50); do
-		grep -q "^$m " /proc/modules || return
-		modprobe -r "$m" 2>/dev/null && return
+		grep -q "^$m " /proc/modules || return 0
+		modprobe -r "$m" 2>/dev/null && return 0
 		sleep 0.2
 	done
 	modprobe -r "$m"
+}
+
+# no_splat WHAT [ERE]: PASS if the kernel log holds no splat (nor ERE).
+# The lines it quotes lose the colon after BUG/WARNING/...: they reach the
+# console, which scripts/splat-scan reads as kernel output (the debug
+# lane finds the splat itself in the saved dmesg).
+no_splat() {
+	local bad
+	bad=$(dmesg | grep -E "BUG:|WARNING:|KASAN|UBSAN|Oops${2:+|$2}" |
+		sed -E 's/(BUG|WARNING|KASAN|UBSAN|Oops):/\1/g' || true)
+	check "$1: no kernel splat ${bad:+($(head -3 <<<"$bad"))}" test -z "$bad"
 }
 
 # check DESCRIPTION COMMAND...: PASS or FAIL on COMMAND's status.
