@@ -365,8 +365,15 @@ run_pair() {
 }
 
 # The README's recipe for a PPTP client on the router itself: its control
-# connection leaves through the output hook.
+# connection leaves through the output hook.  ASSIGN as rtr_assign_nft.
 rtr_assign_local() {
+	case "${ASSIGN:-nft}" in
+	iptables-*)
+		ip netns exec "$RTR" "$ASSIGN" -t raw -A OUTPUT -p tcp --dport 1723 \
+			-j CT --helper "${1:-pptp}"
+		return
+		;;
+	esac
 	ip netns exec "$RTR" nft -f - <<NFT
 table inet pptp-local {
 	ct helper pptp-helper {

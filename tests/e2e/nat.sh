@@ -66,31 +66,36 @@ done
 
 # A client on the router itself (untranslated, its source is the NAT
 # address) holds Call ID 512; a client behind the NAT with 512 must get
-# another ID all the same.
-rnd=$(printf '%04x' $((RANDOM)))
-NAT=1 topo_up && rtr_assign_nft && rtr_assign_local
-peer="$(cd "$(dirname "$0")/../peers" && pwd)/pptp_peer.py"
-ip netns exec "$PAC" python3 "$peer" --role pac --tcp listen --addr "$PAC_IP" \
-	--peer-ip "$RTR_OUT" --call-id 42143 --clients 2 --scenario seed-held,seed \
-	>"/run/local-pac-$rnd" 2>&1 &
-pacpid=$!
-sleep 0.3
-ip netns exec "$RTR" timeout 60 python3 "$peer" --role pns --tcp connect --addr "$PAC_IP" \
-	--peer-ip "$PAC_IP" --call-id 512 --scenario seed-held >"/run/local-rtr-$rnd" 2>&1 &
-rtrpid=$!
-wait_for_log "/run/local-rtr-$rnd" "got OCRP"
-ok=1
-ip netns exec "$PNS" timeout 60 python3 "$peer" --role pns --tcp connect --addr "$PAC_IP" \
-	--peer-ip "$PAC_IP" --call-id 512 --scenario seed >"/run/local-pns-$rnd" 2>&1 || ok=0
-wait "$rtrpid" || ok=0
-wait "$pacpid" || ok=0
-check "client on the router and client behind NAT, both Call ID 512: all right" test "$ok" = 1
-[ "$ok" = 1 ] || sed 's/^/    /' /run/local-*-"$rnd"
-check "the PAC saw two distinct Call IDs" \
-	grep -q "Call IDs as seen here: \[512, 513\]" "/run/local-pac-$rnd"
-check "only the NATed client's ID changed" \
-	grep -qx 'id_changed 1' <(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
-topo_down
+# another ID all the same.  With the README's nft recipes, then its
+# iptables ones (raw-table CT target in PREROUTING and OUTPUT, MASQUERADE).
+for ASSIGN in nft iptables-nft iptables-legacy; do
+	export ASSIGN
+	rnd=$(printf '%04x' $((RANDOM)))
+	NAT=1 topo_up && rtr_assign_nft && rtr_assign_local
+	peer="$(cd "$(dirname "$0")/../peers" && pwd)/pptp_peer.py"
+	ip netns exec "$PAC" python3 "$peer" --role pac --tcp listen --addr "$PAC_IP" \
+		--peer-ip "$RTR_OUT" --call-id 42143 --clients 2 --scenario seed-held,seed \
+		>"/run/local-pac-$rnd" 2>&1 &
+	pacpid=$!
+	sleep 0.3
+	ip netns exec "$RTR" timeout 60 python3 "$peer" --role pns --tcp connect --addr "$PAC_IP" \
+		--peer-ip "$PAC_IP" --call-id 512 --scenario seed-held >"/run/local-rtr-$rnd" 2>&1 &
+	rtrpid=$!
+	wait_for_log "/run/local-rtr-$rnd" "got OCRP"
+	ok=1
+	ip netns exec "$PNS" timeout 60 python3 "$peer" --role pns --tcp connect --addr "$PAC_IP" \
+		--peer-ip "$PAC_IP" --call-id 512 --scenario seed >"/run/local-pns-$rnd" 2>&1 || ok=0
+	wait "$rtrpid" || ok=0
+	wait "$pacpid" || ok=0
+	check "$ASSIGN: client on the router and client behind NAT, both Call ID 512: all right" test "$ok" = 1
+	[ "$ok" = 1 ] || sed 's/^/    /' /run/local-*-"$rnd"
+	check "$ASSIGN: the PAC saw two distinct Call IDs" \
+		grep -q "Call IDs as seen here: \[512, 513\]" "/run/local-pac-$rnd"
+	check "$ASSIGN: only the NATed client's ID changed" \
+		grep -qx 'id_changed 1' <(ip netns exec "$RTR" cat /proc/net/nf_pptp_fix)
+	topo_down
+done
+unset ASSIGN
 
 # The same through the iptables recipes (README): raw-table CT target
 # and MASQUERADE, with iptables-nft and with iptables-legacy.
