@@ -21,7 +21,7 @@
 # release the kernel reports in uname -r.  Without KDIR it is the running
 # kernel's; with KDIR it is the one KDIR's kernel was built as, from
 # utsrelease.h (Debian's headers carry 6.1.192 in kernel.release, but the
-# kernel says 6.1.0-56-amd64).
+# kernel says 6.1.0-57-amd64).
 ifeq ($(KDIR),)
 KERNELRELEASE ?= $(shell uname -r)
 KDIR := /lib/modules/$(KERNELRELEASE)/build
