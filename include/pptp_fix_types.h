@@ -2,7 +2,8 @@
 /*
  * Types for the pure layers of nf-pptp-fix, so that the same .c files build
  * in the kernel (KUnit, the modules) and in userspace (fuzzers, peers).
- * The pure layers never include anything else from the kernel.
+ * The pure layers never include anything else from the kernel (but
+ * kunit/visibility.h, for their test-only exports).
  */
 #ifndef _PPTP_FIX_TYPES_H
 #define _PPTP_FIX_TYPES_H
