@@ -227,6 +227,69 @@ assert_ours() {
 		       grep -qP '^\\d+\\t7\\t513\\t\$' '$dir/ours-wan.tshark'"
 }
 
+# The live mapping without a capture (README, "The live mapping, without
+# a capture"): client 1 holds a call with Call ID 512, client 2 (512 too,
+# so translated) holds its call twice, once before any GRE, when
+# `conntrack -L expect` shows the call's GRE expectations, and once with
+# GRE both ways, when `conntrack -L -p gre` shows both calls' GRE
+# conntracks; `conntrack -E expect` runs throughout.
+live() {
+	local peer=$here/tests/peers/pptp_peer.py flag=$dir/live-hold pacpid p1 p2 ev ok=1
+	rnd=$(printf '%04x' $((RANDOM)))
+	NAT=1 topo_up && topo_add_pns2 && rtr_assign_nft ||
+		{ fail "live: topology"; return; }
+	ip netns exec "$RTR" timeout 90 conntrack -E expect >"$dir/live.events" 2>&1 &
+	ev=$!
+	ip netns exec "$PAC" python3 "$peer" --role pac --tcp listen --addr "$PAC_IP" \
+		--peer-ip "$RTR_OUT" --call-id 42143 --clients 2 --sleep-until "$flag" \
+		--scenario seed-held,held-listed >"$dir/live-pac.log" 2>&1 &
+	pacpid=$!
+	waitfor ip netns exec "$PAC" sh -c "ss -ltnH 'sport = :1723' | grep -q ." || ok=0
+	ip netns exec "$PNS" timeout 90 python3 "$peer" --role pns --tcp connect \
+		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 --sleep-until "$flag" \
+		--scenario seed-held >"$dir/live-pns1.log" 2>&1 &
+	p1=$!
+	waitfor grep -q 'got GRE' "$dir/live-pns1.log" || ok=0
+	ip netns exec "$PNS2" timeout 90 python3 "$peer" --role pns --tcp connect \
+		--addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 --sleep-until "$flag" \
+		--scenario held-listed >"$dir/live-pns2.log" 2>&1 &
+	p2=$!
+
+	waitfor grep -q 'holding expect' "$dir/live-pns2.log" || ok=0
+	ip netns exec "$RTR" conntrack -L expect >"$dir/live.expect" 2>/dev/null
+	touch "$flag.expect"
+	waitfor grep -q 'holding gre' "$dir/live-pns2.log" || ok=0
+	ip netns exec "$RTR" conntrack -L -p gre >"$dir/live.gre" 2>/dev/null
+	touch "$flag.gre" "$flag"
+	wait "$p1" || ok=0
+	wait "$p2" || ok=0
+	wait "$pacpid" || ok=0
+	sleep 1
+	kill "$ev" 2>/dev/null
+	wait "$ev" 2>/dev/null
+	topo_down
+
+	echo "== live: conntrack -L expect (client 2's call set up, no GRE yet)"
+	sed 's/^/  | /' "$dir/live.expect"
+	echo "== live: conntrack -L -p gre (both calls, GRE both ways)"
+	sed 's/^/  | /' "$dir/live.gre"
+	echo "== live: conntrack -E expect"
+	sed 's/^/  | /' "$dir/live.events"
+	check "live: both clients and the server passed" test "$ok" = 1 ||
+		sed 's/^/    /' "$dir"/live-*.log
+	# Client 2's 512 (0x200) is 513 (0x201) on the WAN; client 1 kept 512.
+	check "live: -L expect: client 2's call expects GRE from the server to 0x201 and from the client with 0x200" \
+		sh -c "grep 'master-src=$PNS2_IP ' '$dir/live.expect' | grep -c -e '^[0-9]* proto=47 src=$PAC_IP dst=$RTR_OUT srckey=0x[0-9a-f]* dstkey=0x201 ' -e '^[0-9]* proto=47 src=$PNS2_IP dst=$PAC_IP srckey=0x200 ' | grep -qx 2"
+	check "live: -L expect: both expectations are the helper's (helper=pptp)" \
+		test "$(grep -c 'helper=pptp$' "$dir/live.expect")" = 2
+	check "live: -L -p gre: client 2's GRE conntrack, key 0x200 on the LAN, 0x201 on the WAN" \
+		grep -Eq "^gre .* src=$PNS2_IP dst=$PAC_IP srckey=0x200 dstkey=(0x[0-9a-f]+) src=$PAC_IP dst=$RTR_OUT srckey=\\1 dstkey=0x201 " "$dir/live.gre"
+	check "live: -L -p gre: client 1's GRE conntrack, key 0x200 on both sides" \
+		grep -Eq "^gre .* src=$PNS_IP dst=$PAC_IP srckey=0x200 dstkey=(0x[0-9a-f]+) src=$PAC_IP dst=$RTR_OUT srckey=\\1 dstkey=0x200 " "$dir/live.gre"
+	check "live: -E expect: [NEW] for each of client 2's two expectations" \
+		test "$(grep -c "^ *\[NEW\] .*master-src=$PNS2_IP " "$dir/live.events")" = 2
+}
+
 # The rewrites traced with dynamic debug, where the kernel has it.
 dyndbg() {
 	local ctl=/sys/kernel/debug/dynamic_debug/control
@@ -258,6 +321,7 @@ main() {
 		dmesg -C
 		dyndbg && dd=1
 		run ours
+		live
 		if [ "$dd" = 1 ]; then
 			check "ours: dynamic debug traces the rewrite 512 -> 513" \
 				sh -c "dmesg | grep -q 'nf_conntrack_pptp_fix: .*Call ID 512 -> 513'"

@@ -294,6 +294,18 @@ class Peer:
             time.sleep(0.02)
         self.log(f"slept until {until} existed")
 
+    def op_hold(self, name):
+        """Hold the call until the file --sleep-until names, plus .NAME,
+        exists (60 s at most), while a test looks at the router."""
+        if not self.args.sleep_until:
+            raise Fail("a hold step needs --sleep-until")
+        flag = f"{self.args.sleep_until}.{name}"
+        self.log(f"holding {name}")
+        deadline = time.time() + 60
+        while not os.path.exists(flag) and time.time() < deadline:
+            time.sleep(0.02)
+        self.log(f"held until {flag} existed")
+
     def op_forget(self):
         """A new call: a new own Call ID; the peer's is learned again."""
         self.own = (self.own + 1) & 0xFFFF
@@ -438,6 +450,15 @@ SCENARIOS = {
     # cleared: its GRE expectations stay pending all that time.
     "held-no-gre": join(start(), outgoing(), {"pns": [("sleep", 4)], "pac": []},
                         clear()),
+    # A call held twice while a test looks at the router (diagnose.sh,
+    # with --sleep-until on both sides): once set up but before any GRE,
+    # its GRE expectations pending, then with GRE both ways, its GRE
+    # conntrack live.
+    "held-listed": join(start(), outgoing(),
+                        {"pns": [("hold", "expect")], "pac": [("hold", "expect")]},
+                        gre_both_ways(),
+                        {"pns": [("hold", "gre")], "pac": [("hold", "gre")]},
+                        SLI_BOTH, clear()),
     # Two calls, one after the other, on one control connection.
     "redial": join(start(), outgoing(), gre_both_ways(), clear(),
                    {"pns": [("forget",)], "pac": [("forget",)]},
@@ -457,7 +478,8 @@ def main():
                     help="a scenario; with --clients, one per connection, comma-separated")
     ap.add_argument("--clients", type=int, default=1)
     ap.add_argument("--sleep-until", metavar="FILE",
-                    help="each sleep step lasts until FILE exists (30 s at most)")
+                    help="each sleep step lasts until FILE exists, each hold "
+                    "step NAME until FILE.NAME does (60 s at most)")
     ap.add_argument("--flood", type=int, default=int(os.environ.get("PPTP_FLOOD", "20000")),
                     help="messages in the flood scenario (default $PPTP_FLOOD or 20000)")
     ap.add_argument("--shared-gre", action="store_true",
