@@ -13,6 +13,52 @@ set -u
 . "$(dirname "$0")/lib.sh"
 need_vm
 
+# counters: /proc/net/nf_pptp_fix holds `name value` lines, each name
+# once, and the names README's counters table gives: per type and
+# direction, per reason and kind its lists name, and the totals.
+counters() {
+	local readme stats want got
+	readme=$(cd "$(dirname "$0")/../.." && pwd)/README.md
+	stats=$(ip netns exec "$a" cat /proc/net/nf_pptp_fix)
+	check "counters: every line is name value" \
+		test -z "$(grep -Ev '^[a-z_]+ [0-9]+$' <<<"$stats")"
+	check "counters: no name twice" test -z "$(cut -d' ' -f1 <<<"$stats" | sort | uniq -d)"
+	# The table's rows: `prefix_<x>` rows expand to the backquoted words
+	# of their second column (types and directions: the 15 RFC types).
+	want=$(awk -F'|' '
+		/^### Counters/ { on = 1; next }
+		on && /^###/ { exit }
+		!on || !/^\| `/ { next }
+		{
+			n = 0
+			while (match($3, /`[a-z_]+`/)) {
+				w[++n] = substr($3, RSTART + 1, RLENGTH - 2)
+				$3 = substr($3, RSTART + RLENGTH)
+			}
+			rest = $2
+			while (match(rest, /`[a-z_<>]+`/)) {
+				name = substr(rest, RSTART + 1, RLENGTH - 2)
+				rest = substr(rest, RSTART + RLENGTH)
+				if (name ~ /_<type>_<dir>$/) {
+					split("sccrq sccrp stopccrq stopccrp echorq echorp ocrq ocrp icrq icrp iccn ccrq cdn wen sli", t, " ")
+					for (i = 1; i <= 15; i++) {
+						print substr(name, 1, index(name, "<") - 1) t[i] "_orig"
+						print substr(name, 1, index(name, "<") - 1) t[i] "_reply"
+					}
+				} else if (name ~ /_<[a-z]+>$/) {
+					for (i = 1; i <= n; i++)
+						print substr(name, 1, index(name, "<") - 1) w[i]
+				} else {
+					print name
+				}
+			}
+		}' "$readme" | sort -u)
+	got=$(cut -d' ' -f1 <<<"$stats" | sort)
+	check "counters: the names README's table gives, $(wc -l <<<"$got") of them" \
+		test "$want" = "$got" ||
+		diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
+}
+
 a=ns-a-$rnd
 b=ns-b-$rnd
 cleanup() {
@@ -49,6 +95,7 @@ modprobe -r nf_nat_pptp nf_conntrack_pptp
 
 check "modprobe nf_conntrack_pptp_fix" modprobe nf_conntrack_pptp_fix
 check "modprobe nf_nat_pptp_fix" modprobe nf_nat_pptp_fix
+counters
 check "modprobe -r ours" modprobe -r nf_nat_pptp_fix nf_conntrack_pptp_fix
 check "KUnit debugfs mounted" test -d /sys/kernel/debug/kunit
 check "host root is read-only" sh -c '! touch /usr/.vm-run-probe 2>/dev/null'
