@@ -46,11 +46,12 @@ no_splat() {
 	check "$1: no kernel splat ${bad:+($(head -3 <<<"$bad"))}" test -z "$bad"
 }
 
-# check DESCRIPTION COMMAND...: PASS or FAIL on COMMAND's status.
+# check DESCRIPTION COMMAND...: PASS or FAIL on COMMAND's status, which it
+# returns (`check ... || show what went wrong`).
 check() {
 	local what=$1
 	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
+	if "$@"; then pass "$what"; else fail "$what"; return 1; fi
 }
 
 # A router's /etc/nftables.conf as Debian ships it, plus the README's

@@ -302,7 +302,9 @@ class Peer:
         flag = f"{self.args.sleep_until}.{name}"
         self.log(f"holding {name}")
         deadline = time.time() + 60
-        while not os.path.exists(flag) and time.time() < deadline:
+        while not os.path.exists(flag):
+            if time.time() >= deadline:
+                raise Fail(f"held 60 s, and {flag} never came")
             time.sleep(0.02)
         self.log(f"held until {flag} existed")
 
