@@ -783,7 +783,7 @@ static int __maybe_unused pptp_fix_stat_show(struct seq_file *seq, void *v)
 	unsigned int i, d;
 	u64 down;
 
-	/* Every total shown: a new one needs its key (one each, KUnit). */
+	/* Every total shown (vm-basics.sh checks the names against README). */
 	BUILD_BUG_ON(ARRAY_SIZE(total_key) != PPTP_FIX_S_NR - PPTP_FIX_S_CALLS_UP);
 	for (i = 1; i <= PPTP_FIX_CTRL_MAX; i++)
 		for (d = 0; d < IP_CT_DIR_MAX; d++)

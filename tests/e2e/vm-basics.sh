@@ -21,7 +21,7 @@ counters() {
 	readme=$(cd "$(dirname "$0")/../.." && pwd)/README.md
 	stats=$(ip netns exec "$a" cat /proc/net/nf_pptp_fix)
 	check "counters: every line is name value" \
-		test -z "$(grep -Ev '^[a-z_]+ [0-9]+$' <<<"$stats")"
+		test -n "$stats" -a -z "$(grep -Ev '^[a-z_]+ [0-9]+$' <<<"$stats")"
 	check "counters: no name twice" test -z "$(cut -d' ' -f1 <<<"$stats" | sort | uniq -d)"
 	# The table's rows: `prefix_<x>` rows expand to the backquoted words
 	# of their second column (types and directions: the 15 RFC types).
