@@ -197,6 +197,12 @@ static const struct {
 	{ PPTP_FIX_S_NAT_EARLY,			"nat_early" },
 };
 
+/* The 16-bit field at @off of @m, if its kept bytes hold it, else 0. */
+static u16 kept16(const struct pptp_fix_msg *m, unsigned int off)
+{
+	return m && m->nkeep >= off + 2 ? pptp_fix_get16(m->keep + off) : 0;
+}
+
 static void pptp_fix_log(const struct nf_conn *ct, u8 dir, const char *what,
 			 const struct pptp_fix_msg *m, const char *why)
 {
@@ -208,8 +214,7 @@ static void pptp_fix_log(const struct nf_conn *ct, u8 dir, const char *what,
 		&t->src.u3.ip, ntohs(t->src.u.tcp.port),
 		&t->dst.u3.ip, ntohs(t->dst.u.tcp.port), what,
 		m ? pptp_fix_type_name(m->ctrl_type) : "-",
-		m && m->nkeep >= 14 ? pptp_fix_get16(m->keep + 12) : 0,
-		m && m->nkeep >= 16 ? pptp_fix_get16(m->keep + 14) : 0, why);
+		kept16(m, PPTP_FIX_OFF_CID1), kept16(m, PPTP_FIX_OFF_CID2), why);
 }
 
 /*
@@ -421,6 +426,9 @@ struct help_ctx {
  * segments then needs its first byte unchanged), else any.  Untranslated
  * calls register their PNS's ID, so translated ones avoid it too.
  */
+#define ID_BLOCK	256		/* Call IDs that share a high byte */
+#define ID_SPACE	0x10000		/* all of them */
+
 static int op_map_new(void *ctx, unsigned int slot, u16 own, bool translate)
 {
 	struct help_ctx *h = ctx;
@@ -437,9 +445,10 @@ static int op_map_new(void *ctx, unsigned int slot, u16 own, bool translate)
 
 	spin_lock_bh(&pn->ids_lock);
 	if (translate) {
-		id = pptp_fix_nat_choose(own, own & 0xff00, 256, id_in_use, &x);
+		id = pptp_fix_nat_choose(own, round_down(own, ID_BLOCK), ID_BLOCK,
+					 id_in_use, &x);
 		if (id < 0)
-			id = pptp_fix_nat_choose(own, get_random_u32() & 0xffff, 0x10000,
+			id = pptp_fix_nat_choose(own, get_random_u32() % ID_SPACE, ID_SPACE,
 						 id_in_use, &x);
 	} else {
 		id = own;

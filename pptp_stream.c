@@ -167,7 +167,7 @@ bool pptp_fix_stream_partial(const struct pptp_fix_stream *s, struct pptp_fix_ms
 {
 	if (s->state != PPTP_FIX_STREAM_SYNC || !s->msg_len || s->reported)
 		return false;
-	m->ctrl_type = pptp_fix_get16(s->keep + 8);
+	m->ctrl_type = pptp_fix_get16(s->keep + PPTP_FIX_OFF_CTRL_TYPE);
 	m->info = pptp_fix_type_info(m->ctrl_type);
 	m->length = s->msg_len;
 	m->nkeep = s->got;
@@ -199,7 +199,7 @@ bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 		 * that validate the header: no message is shorter, so bytes of
 		 * the next message are never taken into this one.
 		 */
-		want = s->msg_len ? s->need : PPTP_FIX_HDR_LEN - 2;
+		want = s->msg_len ? s->need : PPTP_FIX_HDR_NEED;
 
 		if (s->got < want) {
 			n = want - s->got;
@@ -236,8 +236,8 @@ bool pptp_fix_walk_next(struct pptp_fix_walk *w, struct pptp_fix_msg *m)
 		if (!s->reported && s->got >= want) {
 			u32 start = s->next_seq - s->got;
 
-			m->info = pptp_fix_type_info(pptp_fix_get16(s->keep + 8));
-			m->ctrl_type = pptp_fix_get16(s->keep + 8);
+			m->ctrl_type = pptp_fix_get16(s->keep + PPTP_FIX_OFF_CTRL_TYPE);
+			m->info = pptp_fix_type_info(m->ctrl_type);
 			m->length = s->msg_len;
 			m->nkeep = want;
 			m->keep = s->keep;

@@ -25,11 +25,6 @@
 #include "include/pptp_fix_track.h"
 
 #define RESULT_OK		1	/* Result Code "Connected"/"OK" */
-#define OFF_CID			12	/* first Call ID field */
-#define OFF_PEER		14	/* Peer's Call ID after a Call ID */
-#define OFF_SCCRP_RESULT	14
-#define OFF_STOPCCRP_RESULT	12
-#define OFF_CALL_RESULT		16	/* OCRP and ICRP */
 
 #define ST(s)		BIT(PPTP_FIX_CALL_##s)
 /* States in which each of a call's IDs is known. */
@@ -132,8 +127,9 @@ static enum pptp_fix_tverdict track_call(struct pptp_fix_session *ss, u8 dir,
 					 const struct pptp_fix_msg *m,
 					 struct pptp_fix_track_out *out)
 {
-	u16 cid = pptp_fix_get16(m->keep + OFF_CID);
-	u16 peer = m->nkeep >= OFF_PEER + 2 ? pptp_fix_get16(m->keep + OFF_PEER) : 0;
+	u16 cid = pptp_fix_get16(m->keep + PPTP_FIX_OFF_CID1);
+	u16 peer = m->nkeep >= PPTP_FIX_OFF_CID2 + 2 ?
+		   pptp_fix_get16(m->keep + PPTP_FIX_OFF_CID2) : 0;
 	int slot;
 
 	if (ss->state != PPTP_FIX_SESS_CONFIRMED)
@@ -154,7 +150,7 @@ static enum pptp_fix_tverdict track_call(struct pptp_fix_session *ss, u8 dir,
 		slot = find_call(ss, true, peer, ST(OUT_REQ));
 		if (slot < 0)
 			return miss(ss, true, peer);
-		if (m->keep[OFF_CALL_RESULT] != RESULT_OK) {
+		if (m->keep[PPTP_FIX_OFF_CALL_RESULT] != RESULT_OK) {
 			call_down(ss, slot, true, out);
 			break;
 		}
@@ -175,7 +171,7 @@ static enum pptp_fix_tverdict track_call(struct pptp_fix_session *ss, u8 dir,
 		slot = find_call(ss, false, peer, ST(IN_REQ));
 		if (slot < 0)
 			return miss(ss, false, peer);
-		if (m->keep[OFF_CALL_RESULT] != RESULT_OK) {
+		if (m->keep[PPTP_FIX_OFF_CALL_RESULT] != RESULT_OK) {
 			call_down(ss, slot, true, out);
 			break;
 		}
@@ -244,7 +240,7 @@ static enum pptp_fix_tverdict track_session(struct pptp_fix_session *ss,
 	case PPTP_FIX_SCCRP:
 		if (ss->state != PPTP_FIX_SESS_REQUESTED)
 			return PPTP_FIX_T_OUT_OF_STATE;
-		ss->state = m->keep[OFF_SCCRP_RESULT] == RESULT_OK ?
+		ss->state = m->keep[PPTP_FIX_OFF_SCCRP_RESULT] == RESULT_OK ?
 			    PPTP_FIX_SESS_CONFIRMED : PPTP_FIX_SESS_NONE;
 		break;
 	case PPTP_FIX_STOPCCRQ:

@@ -14,37 +14,94 @@
  */
 #include "include/pptp_fix_wire.h"
 
-#define CID(o, k) { .offset = (o), .kind = PPTP_FIX_CID_##k }
+#define CID(n, k)	{ .offset = PPTP_FIX_OFF_CID##n, .kind = PPTP_FIX_CID_##k }
+/*
+ * ->need is where the last field the table names ends: a message's Call
+ * IDs end two bytes after their offset, a Result Code one byte after
+ * (KUnit's wire suite recomputes every one).
+ */
+#define AFTER_CID(n)	(PPTP_FIX_OFF_CID##n + 2)
+#define AFTER_RESULT(o)	(PPTP_FIX_OFF_##o##_RESULT + 1)
 
 static const struct pptp_fix_type_info pptp_fix_types[PPTP_FIX_CTRL_MAX + 1] = {
-	[PPTP_FIX_SCCRQ] = { "Start-Control-Connection-Request", 156,
-			     PPTP_FIX_ROLE_EITHER, 0, {}, 0, 10 },
-	[PPTP_FIX_SCCRP] = { "Start-Control-Connection-Reply", 156,
-			     PPTP_FIX_ROLE_EITHER, 0, {}, 14, 15 },
-	[PPTP_FIX_STOPCCRQ] = { "Stop-Control-Connection-Request", 16,
-				PPTP_FIX_ROLE_EITHER, 0, {}, 0, 10 },
-	[PPTP_FIX_STOPCCRP] = { "Stop-Control-Connection-Reply", 16,
-				PPTP_FIX_ROLE_EITHER, 0, {}, 12, 13 },
-	[PPTP_FIX_ECHORQ] = { "Echo-Request", 16, PPTP_FIX_ROLE_EITHER, 0, {}, 0, 10 },
-	[PPTP_FIX_ECHORP] = { "Echo-Reply", 20, PPTP_FIX_ROLE_EITHER, 0, {}, 0, 10 },
-	[PPTP_FIX_OCRQ] = { "Outgoing-Call-Request", 168, PPTP_FIX_ROLE_PNS, 0,
-			    { CID(12, OWN) }, 0, 14 },
-	[PPTP_FIX_OCRP] = { "Outgoing-Call-Reply", 32, PPTP_FIX_ROLE_PAC, 0,
-			    { CID(12, OWN), CID(14, PEER) }, 16, 17 },
-	[PPTP_FIX_ICRQ] = { "Incoming-Call-Request", 220, PPTP_FIX_ROLE_PAC, 0,
-			    { CID(12, OWN) }, 0, 14 },
-	[PPTP_FIX_ICRP] = { "Incoming-Call-Reply", 24, PPTP_FIX_ROLE_PNS, 0,
-			    { CID(12, OWN), CID(14, PEER) }, 16, 17 },
-	[PPTP_FIX_ICCN] = { "Incoming-Call-Connected", 28, PPTP_FIX_ROLE_PAC, 0,
-			    { CID(12, PEER) }, 0, 14 },
-	[PPTP_FIX_CCRQ] = { "Call-Clear-Request", 16, PPTP_FIX_ROLE_PNS, 0,
-			    { CID(12, OWN) }, 0, 14 },
-	[PPTP_FIX_CDN] = { "Call-Disconnect-Notify", 148, PPTP_FIX_ROLE_PAC,
-			   PPTP_FIX_F_CID_AMBIGUOUS, { CID(12, OWN) }, 14, 15 },
-	[PPTP_FIX_WEN] = { "WAN-Error-Notify", 40, PPTP_FIX_ROLE_PAC, 0,
-			   { CID(12, PEER) }, 0, 14 },
-	[PPTP_FIX_SLI] = { "Set-Link-Info", 24, PPTP_FIX_ROLE_PNS,
-			   PPTP_FIX_F_BOTH_WAYS, { CID(12, PEER) }, 0, 14 },
+	[PPTP_FIX_SCCRQ] = {
+		.name = "Start-Control-Connection-Request", .size = 156,
+		.sender = PPTP_FIX_ROLE_EITHER,
+		.need = PPTP_FIX_HDR_NEED,
+	},
+	[PPTP_FIX_SCCRP] = {
+		.name = "Start-Control-Connection-Reply", .size = 156,
+		.sender = PPTP_FIX_ROLE_EITHER,
+		.result_off = PPTP_FIX_OFF_SCCRP_RESULT, .need = AFTER_RESULT(SCCRP),
+	},
+	[PPTP_FIX_STOPCCRQ] = {
+		.name = "Stop-Control-Connection-Request", .size = 16,
+		.sender = PPTP_FIX_ROLE_EITHER,
+		.need = PPTP_FIX_HDR_NEED,
+	},
+	[PPTP_FIX_STOPCCRP] = {
+		.name = "Stop-Control-Connection-Reply", .size = 16,
+		.sender = PPTP_FIX_ROLE_EITHER,
+		.result_off = PPTP_FIX_OFF_STOPCCRP_RESULT, .need = AFTER_RESULT(STOPCCRP),
+	},
+	[PPTP_FIX_ECHORQ] = {
+		.name = "Echo-Request", .size = 16,
+		.sender = PPTP_FIX_ROLE_EITHER,
+		.need = PPTP_FIX_HDR_NEED,
+	},
+	[PPTP_FIX_ECHORP] = {
+		.name = "Echo-Reply", .size = 20,
+		.sender = PPTP_FIX_ROLE_EITHER,
+		.need = PPTP_FIX_HDR_NEED,
+	},
+	[PPTP_FIX_OCRQ] = {
+		.name = "Outgoing-Call-Request", .size = 168,
+		.sender = PPTP_FIX_ROLE_PNS,
+		.cid = { CID(1, OWN) }, .need = AFTER_CID(1),
+	},
+	[PPTP_FIX_OCRP] = {
+		.name = "Outgoing-Call-Reply", .size = 32,
+		.sender = PPTP_FIX_ROLE_PAC,
+		.cid = { CID(1, OWN), CID(2, PEER) },
+		.result_off = PPTP_FIX_OFF_CALL_RESULT, .need = AFTER_RESULT(CALL),
+	},
+	[PPTP_FIX_ICRQ] = {
+		.name = "Incoming-Call-Request", .size = 220,
+		.sender = PPTP_FIX_ROLE_PAC,
+		.cid = { CID(1, OWN) }, .need = AFTER_CID(1),
+	},
+	[PPTP_FIX_ICRP] = {
+		.name = "Incoming-Call-Reply", .size = 24,
+		.sender = PPTP_FIX_ROLE_PNS,
+		.cid = { CID(1, OWN), CID(2, PEER) },
+		.result_off = PPTP_FIX_OFF_CALL_RESULT, .need = AFTER_RESULT(CALL),
+	},
+	[PPTP_FIX_ICCN] = {
+		.name = "Incoming-Call-Connected", .size = 28,
+		.sender = PPTP_FIX_ROLE_PAC,
+		.cid = { CID(1, PEER) }, .need = AFTER_CID(1),
+	},
+	[PPTP_FIX_CCRQ] = {
+		.name = "Call-Clear-Request", .size = 16,
+		.sender = PPTP_FIX_ROLE_PNS,
+		.cid = { CID(1, OWN) }, .need = AFTER_CID(1),
+	},
+	[PPTP_FIX_CDN] = {
+		.name = "Call-Disconnect-Notify", .size = 148,
+		.sender = PPTP_FIX_ROLE_PAC, .flags = PPTP_FIX_F_CID_AMBIGUOUS,
+		.cid = { CID(1, OWN) },
+		.result_off = PPTP_FIX_OFF_CDN_RESULT, .need = AFTER_RESULT(CDN),
+	},
+	[PPTP_FIX_WEN] = {
+		.name = "WAN-Error-Notify", .size = 40,
+		.sender = PPTP_FIX_ROLE_PAC,
+		.cid = { CID(1, PEER) }, .need = AFTER_CID(1),
+	},
+	[PPTP_FIX_SLI] = {
+		.name = "Set-Link-Info", .size = 24,
+		.sender = PPTP_FIX_ROLE_PNS, .flags = PPTP_FIX_F_BOTH_WAYS,
+		.cid = { CID(1, PEER) }, .need = AFTER_CID(1),
+	},
 };
 
 const struct pptp_fix_type_info *pptp_fix_type_info(u16 ctrl_type)
@@ -92,27 +149,27 @@ enum pptp_fix_frame_result pptp_fix_frame(const u8 *buf, size_t len,
 	f->ctrl_type = 0;
 	f->info = NULL;
 
-	if (len < 2)
+	if (len < PPTP_FIX_OFF_LENGTH + 2)
 		return PPTP_FIX_FRAME_NEED_MORE;
-	length = pptp_fix_get16(buf);
+	length = pptp_fix_get16(buf + PPTP_FIX_OFF_LENGTH);
 	if (length < PPTP_FIX_HDR_LEN || length > PPTP_FIX_MAX_MSG_LEN)
 		return PPTP_FIX_FRAME_BAD_LENGTH;
 
-	if (len < 4)
+	if (len < PPTP_FIX_OFF_MSG_TYPE + 2)
 		return PPTP_FIX_FRAME_NEED_MORE;
-	f->msg_type = pptp_fix_get16(buf + 2);
+	f->msg_type = pptp_fix_get16(buf + PPTP_FIX_OFF_MSG_TYPE);
 	if (f->msg_type != PPTP_FIX_MSG_CONTROL)
 		return PPTP_FIX_FRAME_BAD_MSG_TYPE;
 
 	/* A cookie is checked only once all four bytes are there. */
-	if (len < 8)
+	if (len < PPTP_FIX_OFF_COOKIE + 4)
 		return PPTP_FIX_FRAME_NEED_MORE;
-	if (pptp_fix_get32(buf + 4) != PPTP_FIX_MAGIC)
+	if (pptp_fix_get32(buf + PPTP_FIX_OFF_COOKIE) != PPTP_FIX_MAGIC)
 		return PPTP_FIX_FRAME_BAD_COOKIE;
 
-	if (len < 10)
+	if (len < PPTP_FIX_HDR_NEED)
 		return PPTP_FIX_FRAME_NEED_MORE;
-	f->ctrl_type = pptp_fix_get16(buf + 8);
+	f->ctrl_type = pptp_fix_get16(buf + PPTP_FIX_OFF_CTRL_TYPE);
 	info = pptp_fix_type_info(f->ctrl_type);
 	if (!info)
 		return PPTP_FIX_FRAME_BAD_CTRL_TYPE;

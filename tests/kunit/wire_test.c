@@ -188,7 +188,7 @@ static void wire_truncated_header(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, pptp_fix_frame(buf, n, &f),
 				    PPTP_FIX_FRAME_NEED_MORE, "cut at %zu", n);
 		/* From 10 bytes on every header field has been checked. */
-		if (n < PPTP_FIX_HDR_LEN - 2) {
+		if (n < PPTP_FIX_HDR_NEED) {
 			KUNIT_EXPECT_NULL(test, f.info);
 			KUNIT_EXPECT_EQ(test, f.length, 0);
 		} else {
@@ -343,7 +343,7 @@ static void wire_need_covers_fields(struct kunit *test)
 
 	for (t = 1; t <= PPTP_FIX_CTRL_MAX; t++) {
 		const struct pptp_fix_type_info *info = pptp_fix_type_info(t);
-		unsigned int i, want = PPTP_FIX_HDR_LEN - 2;
+		unsigned int i, want = PPTP_FIX_HDR_NEED;
 
 		for (i = 0; i < PPTP_FIX_MAX_CID_FIELDS; i++)
 			if (info->cid[i].kind != PPTP_FIX_CID_NONE)
