@@ -72,29 +72,11 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef __u8 u8;
-typedef __u16 u16;
-typedef __u32 u32;
-typedef __u64 u64;
-
-#define MAGIC		0x1A2B3C4D
-#define SCCRQ		1
-#define SCCRP		2
-#define STOPCCRQ	3
-#define STOPCCRP	4
-#define ECHORQ		5
-#define ECHORP		6
-#define OCRQ		7
-#define OCRP		8
-#define CCRQ		12
-#define CDN		13
-#define WEN		14
-#define SLI		15
-#define NTYPES		16
-
-static const u16 msg_size[NTYPES] = {
-	0, 156, 156, 16, 16, 16, 20, 168, 32, 220, 24, 28, 16, 148, 40, 24,
-};
+/*
+ * The control messages, their RFC sizes and the Call ID offsets: the
+ * project's own wire table (pptp_wire.c, linked in), not a copy.
+ */
+#include "../../include/pptp_fix_wire.h"
 
 #define RXBUF		2048
 #define TXBUF		2048
@@ -121,11 +103,6 @@ static void put32(u8 *p, u32 v)
 static u16 get16(const u8 *p)
 {
 	return p[0] << 8 | p[1];
-}
-
-static u32 get32(const u8 *p)
-{
-	return (u32)get16(p) << 16 | get16(p + 2);
 }
 
 static void die(const char *fmt, ...)
@@ -190,7 +167,7 @@ static void ev_set(struct buf *b, u64 key, u32 ev)
 
 static u8 *msg_new(struct buf *b, int type)
 {
-	u16 len = msg_size[type];
+	u16 len = pptp_fix_type_info(type)->size;
 	u8 *p;
 
 	if (b->txlen + len > TXBUF)
@@ -198,9 +175,9 @@ static u8 *msg_new(struct buf *b, int type)
 	p = b->tx + b->txlen;
 	memset(p, 0, len);
 	put16(p, len);
-	put16(p + 2, 1);
-	put32(p + 4, MAGIC);
-	put16(p + 8, type);
+	put16(p + PPTP_FIX_OFF_MSG_TYPE, PPTP_FIX_MSG_CONTROL);
+	put32(p + PPTP_FIX_OFF_COOKIE, PPTP_FIX_MAGIC);
+	put16(p + PPTP_FIX_OFF_CTRL_TYPE, type);
 	b->txlen += len;
 	b->txcut[b->txmsgs++] = b->txlen;
 	return p;
@@ -265,20 +242,21 @@ static int next_msg(struct buf *b, unsigned int *off, const u8 **msg)
 {
 	const u8 *p = b->rx + *off;
 	unsigned int avail = b->rxlen - *off;
-	u16 len, type;
+	struct pptp_fix_frame f;
 
-	if (avail < 10)
+	switch (pptp_fix_frame(p, avail, &f)) {
+	case PPTP_FIX_FRAME_OK:
+		break;
+	case PPTP_FIX_FRAME_NEED_MORE:
 		return 0;
-	len = get16(p);
-	type = get16(p + 8);
-	if (len < 16 || len > MAXMSG || get16(p + 2) != 1 || get32(p + 4) != MAGIC ||
-	    !type || type >= NTYPES || len < msg_size[type])
+	default:
 		return -1;
-	if (avail < len)
-		return 0;
+	}
+	if (f.length > MAXMSG)
+		return -1;
 	*msg = p;
-	*off += len;
-	return type;
+	*off += f.length;
+	return f.ctrl_type;
 }
 
 static void rx_consume(struct buf *b, unsigned int off)
@@ -616,54 +594,54 @@ static int pac_handle(struct pconn *c)
 			break;
 		p_rx++;
 		switch (t) {
-		case SCCRQ:
-			r = msg_new(&c->b, SCCRP);
-			put16(r + 12, 0x0100);
+		case PPTP_FIX_SCCRQ:
+			r = msg_new(&c->b, PPTP_FIX_SCCRP);
+			put16(r + 12, 0x0100);	/* Protocol Version 1.0 */
 			r[14] = 1;
 			put32(r + 16, 1);
 			put32(r + 20, 1);
 			break;
-		case OCRQ:
+		case PPTP_FIX_OCRQ:
 			if (c->call) {
 				p_mismatch++;
 				pac_call_end(c);
 			}
-			pac_call_start(c, get16(m + 12));
-			r = msg_new(&c->b, OCRP);
-			put16(r + 12, c->pac_id);
-			put16(r + 14, c->pns_id);
+			pac_call_start(c, get16(m + PPTP_FIX_OFF_CID1));
+			r = msg_new(&c->b, PPTP_FIX_OCRP);
+			put16(r + PPTP_FIX_OFF_CID1, c->pac_id);
+			put16(r + PPTP_FIX_OFF_CID2, c->pns_id);
 			r[16] = 1;
 			put32(r + 20, 64000);
 			put16(r + 24, 64);
 			break;
-		case CCRQ:
-			if (!c->call || get16(m + 12) != c->pns_id)
+		case PPTP_FIX_CCRQ:
+			if (!c->call || get16(m + PPTP_FIX_OFF_CID1) != c->pns_id)
 				p_mismatch++;
-			r = msg_new(&c->b, CDN);
-			put16(r + 12, c->pac_id);
+			r = msg_new(&c->b, PPTP_FIX_CDN);
+			put16(r + PPTP_FIX_OFF_CID1, c->pac_id);
 			r[14] = 4;
 			pac_call_end(c);
 			break;
-		case ECHORQ:
-			r = msg_new(&c->b, ECHORP);
+		case PPTP_FIX_ECHORQ:
+			r = msg_new(&c->b, PPTP_FIX_ECHORP);
 			memcpy(r + 12, m + 12, 4);
 			r[16] = 1;
 			break;
-		case SLI:
-			if (!c->call || get16(m + 12) != c->pac_id)
+		case PPTP_FIX_SLI:
+			if (!c->call || get16(m + PPTP_FIX_OFF_CID1) != c->pac_id)
 				p_mismatch++;
-			r = msg_new(&c->b, SLI);
-			put16(r + 12, c->pns_id);
+			r = msg_new(&c->b, PPTP_FIX_SLI);
+			put16(r + PPTP_FIX_OFF_CID1, c->pns_id);
 			put32(r + 16, 0xffffffff);
 			put32(r + 20, 0xffffffff);
 			if (++c->sli % 4 == 0) {
-				r = msg_new(&c->b, WEN);
-				put16(r + 12, c->pns_id);
+				r = msg_new(&c->b, PPTP_FIX_WEN);
+				put16(r + PPTP_FIX_OFF_CID1, c->pns_id);
 				p_tx++;
 			}
 			break;
-		case STOPCCRQ:
-			r = msg_new(&c->b, STOPCCRP);
+		case PPTP_FIX_STOPCCRQ:
+			r = msg_new(&c->b, PPTP_FIX_STOPCCRP);
 			r[12] = 1;
 			pac_call_end(c);
 			break;
@@ -926,10 +904,10 @@ static void pns_connect(unsigned int i)
 
 static void send_ocrq(struct nconn *c)
 {
-	u8 *r = msg_new(&c->b, OCRQ);
+	u8 *r = msg_new(&c->b, PPTP_FIX_OCRQ);
 
-	put16(r + 12, c->own);
-	put16(r + 14, c->seq++);
+	put16(r + PPTP_FIX_OFF_CID1, c->own);
+	put16(r + 14, c->seq++);	/* Call Serial Number */
 	put32(r + 16, 300);
 	put32(r + 20, 100000000);
 	put32(r + 24, 3);
@@ -941,9 +919,9 @@ static void send_ocrq(struct nconn *c)
 
 static void send_ccrq(struct nconn *c)
 {
-	u8 *r = msg_new(&c->b, CCRQ);
+	u8 *r = msg_new(&c->b, PPTP_FIX_CCRQ);
 
-	put16(r + 12, c->own);
+	put16(r + PPTP_FIX_OFF_CID1, c->own);
 	c->state = N_CCRQ;
 }
 
@@ -954,12 +932,12 @@ static void pns_refill(struct nconn *c)
 		u8 *r;
 
 		if (c->seq++ & 1) {
-			r = msg_new(&c->b, SLI);
-			put16(r + 12, c->pac);
+			r = msg_new(&c->b, PPTP_FIX_SLI);
+			put16(r + PPTP_FIX_OFF_CID1, c->pac);
 			put32(r + 16, 0xffffffff);
 			put32(r + 20, 0xffffffff);
 		} else {
-			r = msg_new(&c->b, ECHORQ);
+			r = msg_new(&c->b, PPTP_FIX_ECHORQ);
 			put32(r + 12, c->seq);
 		}
 		c->outstanding++;
@@ -986,17 +964,17 @@ static int pns_handle(unsigned int i)
 		if (!t)
 			break;
 		switch (t) {
-		case SCCRP:
+		case PPTP_FIX_SCCRP:
 			if (c->state != N_SCCRQ || m[14] != 1)
 				return -1;
 			send_ocrq(c);
 			break;
-		case OCRP:
+		case PPTP_FIX_OCRP:
 			if (c->state != N_OCRQ || m[16] != 1)
 				return -1;
-			if (get16(m + 14) != c->own)
+			if (get16(m + PPTP_FIX_OFF_CID2) != c->own)
 				mm_ocrp++;
-			c->pac = get16(m + 12);
+			c->pac = get16(m + PPTP_FIX_OFF_CID1);
 			c->state = N_UP;
 			if (mode == M_CALLS || mode == M_DRAIN_CALLS) {
 				if (measuring())
@@ -1010,10 +988,10 @@ static int pns_handle(unsigned int i)
 				n_pending--;
 			}
 			break;
-		case CDN:
+		case PPTP_FIX_CDN:
 			if (c->state != N_CCRQ)
 				return -1;
-			if (get16(m + 12) != c->pac)
+			if (get16(m + PPTP_FIX_OFF_CID1) != c->pac)
 				mm_cdn++;
 			bit_set(host_ids[host_of(c->src)], c->own, 0);
 			c->own += stride;
@@ -1021,9 +999,9 @@ static int pns_handle(unsigned int i)
 				c->own += stride;
 			send_ocrq(c);
 			break;
-		case ECHORP:
-		case SLI:
-			if (t == SLI && get16(m + 12) != c->own)
+		case PPTP_FIX_ECHORP:
+		case PPTP_FIX_SLI:
+			if (t == PPTP_FIX_SLI && get16(m + PPTP_FIX_OFF_CID1) != c->own)
 				mm_sli++;
 			if (c->outstanding)
 				c->outstanding--;
@@ -1032,8 +1010,8 @@ static int pns_handle(unsigned int i)
 			if (mode == M_MSGS && now < m_deadline)
 				pns_refill(c);
 			break;
-		case WEN:
-			if (get16(m + 12) != c->own)
+		case PPTP_FIX_WEN:
+			if (get16(m + PPTP_FIX_OFF_CID1) != c->own)
 				mm_wen++;
 			if (measuring())
 				m_recv++;
@@ -1081,9 +1059,9 @@ static void pns_event(unsigned int i, u32 events)
 			return;
 		}
 		{
-			u8 *r = msg_new(&c->b, SCCRQ);
+			u8 *r = msg_new(&c->b, PPTP_FIX_SCCRQ);
 
-			put16(r + 12, 0x0100);
+			put16(r + 12, 0x0100);	/* Protocol Version 1.0 */
 			put32(r + 16, 1);
 			put32(r + 20, 1);
 			put16(r + 24, 1);

@@ -19,6 +19,10 @@ the peers' Call IDs it learned to be distinct.
 
 Exit status 0 when every step and assertion passed; prints one line per
 step.  The scenarios are at the bottom of this file.
+
+Its message table (TYPES) is written from RFC 2637 apart from the
+modules' (pptp_wire.c), on purpose: a peer that shared the table under
+test could not catch a wrong size or offset in it.
 """
 import argparse
 import os
