@@ -13,8 +13,14 @@
 #   nft -f       an nftables.conf with a pptp ct helper object, as
 #                nftables.service loads it: autoloads the DKMS-built
 #                modules (their srcversion), not the kernel's helper
-#   dpkg --purge prerm: DKMS removes them; the snippet goes too; the same
-#                nftables.conf then loads the kernel's helper, no warning
+#   dpkg -i      the same files as a later version (make-deb --version):
+#                DKMS removes the old build, dpkg the old source, DKMS
+#                builds the new; nft -f loads the new modules (their
+#                version tells them from the old: the sources are the same)
+#   dpkg -r      prerm: DKMS removes them; the snippet goes too; the same
+#                nftables.conf then loads the kernel's helper, no warning.
+#                The package has no conffiles and no postrm, so dpkg
+#                forgets it here: --purge would remove nothing more.
 #
 # Not tested here: a reboot (the VM boots once; what a boot does is what
 # nft -f did above: the kernel asks modprobe for the helper) and a build
@@ -38,14 +44,19 @@ main() {
 	trap cleanup EXIT
 
 	# Perl under TCG takes minutes for dpkg-buildpackage: scripts/check
-	# builds the package on the host and names it in NF_PPTP_FIX_DEB.
+	# builds both packages on the host and names them in NF_PPTP_FIX_DEB
+	# and NF_PPTP_FIX_DEB_NEXT.
 	mkdir -p "$sys"
 	if [ -n "${NF_PPTP_FIX_DEB:-}" ]; then
-		deb=$NF_PPTP_FIX_DEB
+		deb=$NF_PPTP_FIX_DEB next=${NF_PPTP_FIX_DEB_NEXT:-}
 	else
 		deb=$(make -s -C "$repo" deb DEB_OUT="$sys/out" 2>"$sys.log" | tail -n 1)
+		next=$("$repo/scripts/make-deb" --version \
+			"$(dpkg-deb -f "$deb" Version 2>/dev/null)+upgrade1" "$sys/out" 2>>"$sys.log")
 	fi
-	if ! check "make deb: $(basename "$deb")" test -f "$deb"; then
+	NEXT_VERSION=$(dpkg-deb -f "$next" Version 2>/dev/null)
+	if ! check "make deb: $(basename "$deb"), and $(basename "$next") to upgrade to" \
+		test -f "$deb" -a -f "$next" -a -n "$NEXT_VERSION"; then
 		[ -e "$sys.log" ] && sed 's/^/    /' "$sys.log"
 		finish
 		return
@@ -129,21 +140,24 @@ main() {
 	done
 	ip netns del "$ns"
 	unload
-	not_loaded "before the purge" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	not_loaded "before the upgrade" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	upgrade "$ver"
 
 	DEBIAN_FRONTEND=noninteractive timeout 300 chroot "$root" \
-		dpkg --purge nf-pptp-fix-dkms 2>&1 | sed 's/^/    /'
+		dpkg -r nf-pptp-fix-dkms 2>&1 | sed 's/^/    /'
 	st=${PIPESTATUS[0]}
-	check "dpkg --purge nf-pptp-fix-dkms (status $st)" test "$st" = 0
+	check "dpkg -r nf-pptp-fix-dkms (status $st)" test "$st" = 0
+	check "dpkg: nf-pptp-fix-dkms unknown, no configuration kept (nothing to purge)" \
+		test -z "$(chroot "$root" dpkg-query -W -f '${Status}' nf-pptp-fix-dkms 2>/dev/null)"
 	check "dkms status: nothing of nf-pptp-fix" \
 		sh -c "! chroot '$root' dkms status 2>&1 | grep -q nf-pptp-fix"
-	check "no module of ours left in /lib/modules/$krel" \
-		test -z "$(find "$root/lib/modules/$krel/" -name 'nf_*_pptp_fix.ko*')"
-	check "no source left in /usr/src" test -z "$(ls -d "$root"/usr/src/nf-pptp-fix-* 2>/dev/null)"
+	check "nothing of nf-pptp-fix under /var/lib/dkms, /usr/src, /lib/modules/$krel" \
+		test -z "$(find "$root/var/lib/dkms" "$root/usr/src" "$root/lib/modules/$krel" \
+			-name 'nf-pptp-fix*' -o -name 'nf_*_pptp_fix.ko*' 2>/dev/null)"
 	check "/lib/modprobe.d/nf-pptp-fix.conf gone" test ! -e "$root/lib/modprobe.d/nf-pptp-fix.conf"
 
 	ip netns add "$ns"
-	check "nft -f /etc/nftables.conf after the purge" \
+	check "nft -f /etc/nftables.conf after the removal" \
 		ip netns exec "$ns" nft -f "$root/etc/nftables.conf"
 	loaded_as "the kernel's helper answers" nf_conntrack_pptp
 	not_loaded "and not ours" nf_conntrack_pptp_fix nf_nat_pptp_fix
@@ -154,6 +168,43 @@ main() {
 	unload nf_nat_pptp
 	unload nf_conntrack_pptp
 	finish
+}
+
+# upgrade OLD: dpkg -i of the same files as version $NEXT_VERSION over OLD,
+# as an upgrade to a new release: DKMS drops OLD's build, dpkg its source,
+# and DKMS builds the new one, which nft -f then loads.  Uses main's $root,
+# $repo, $ns and $next.
+upgrade() {
+	local old=$1 st out m t0=$SECONDS
+	cp "$next" "$root/tmp/"
+	DEBIAN_FRONTEND=noninteractive timeout 900 chroot "$root" \
+		dpkg -i "/tmp/$(basename "$next")" 2>&1 | sed 's/^/    /'
+	st=${PIPESTATUS[0]}
+	check "upgrade: dpkg -i $(basename "$next") (status $st, $((SECONDS - t0)) s)" test "$st" = 0 ||
+		tail -n 30 "$root"/var/lib/dkms/nf-pptp-fix/*/build/make.log 2>/dev/null | sed 's/^/    /'
+	check "upgrade: dpkg: nf-pptp-fix-dkms $NEXT_VERSION installed" \
+		test "$(chroot "$root" dpkg-query -W -f '${Version} ${Status}' nf-pptp-fix-dkms 2>/dev/null)" = \
+		"$NEXT_VERSION install ok installed"
+	out=$(chroot "$root" dkms status 2>&1)
+	echo "  dkms status: $out"
+	check "upgrade: dkms: nf-pptp-fix/$NEXT_VERSION installed for $krel, and no other" \
+		test "$(grep -c nf-pptp-fix <<<"$out") $(grep -c "^nf-pptp-fix/$NEXT_VERSION, $krel, [^:]*: installed" <<<"$out")" = "1 1"
+	check "upgrade: $old's source and DKMS tree gone" \
+		test ! -e "$root/usr/src/nf-pptp-fix-$old" -a ! -e "$root/var/lib/dkms/nf-pptp-fix/$old"
+	check "upgrade: /lib/modprobe.d/nf-pptp-fix.conf still installed" \
+		cmp -s "$repo/packaging/nf-pptp-fix.conf" "$root/lib/modprobe.d/nf-pptp-fix.conf"
+	ip netns add "$ns"
+	check "upgrade: nft -f /etc/nftables.conf" \
+		ip netns exec "$ns" nft -f "$root/etc/nftables.conf"
+	loaded_as "upgrade: nftables.conf autoloaded" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	for m in nf_conntrack_pptp_fix nf_nat_pptp_fix; do
+		check "upgrade: $m loaded is version $NEXT_VERSION, the DKMS build" test \
+			"$(cat "/sys/module/$m/version" 2>/dev/null) $(cat "/sys/module/$m/srcversion" 2>/dev/null)" = \
+			"$NEXT_VERSION $(chroot "$root" modinfo -F srcversion "$m" 2>/dev/null)"
+	done
+	ip netns del "$ns"
+	unload
+	not_loaded "upgrade: unloaded before the removal" nf_conntrack_pptp_fix nf_nat_pptp_fix
 }
 
 cleanup() {
