@@ -49,6 +49,7 @@ void pptp_fix_id_release(struct pptp_fix_net *pn, struct pptp_fix_idref *ref)
 	spin_unlock_bh(&pn->ids_lock);
 	ref->linked = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_id_release);
 
 /*
  * The translated end's Call ID for a call appeared: choose what the far
@@ -106,3 +107,4 @@ int pptp_fix_id_map(struct pptp_fix_net *pn, struct nf_conn *ct,
 		 tpns ? "PNS" : "PAC", own, id);
 	return id;
 }
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_id_map);

@@ -70,6 +70,7 @@ static_assert(sizeof(struct nf_ct_pptp_fix_master) <= sizeof_field(struct nf_con
 static_assert(offsetof(struct nf_ct_pptp_master, keymap) >= sizeof(void *));
 
 unsigned int pptp_fix_net_id __read_mostly;
+EXPORT_SYMBOL_IF_KUNIT(pptp_fix_net_id);
 static struct nf_conntrack_helper pptp_fix_helper;
 
 const struct nf_nat_pptp_fix_hook __rcu *nf_nat_pptp_fix_hook __read_mostly;
