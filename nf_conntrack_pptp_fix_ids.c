@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nf_conntrack_pptp_fix: the per-netns Call ID table.  Each call's ID
- * as the far end sees it is registered under (PAC address, PNS address as
- * the PAC sees it), so that two clients behind one NAT never show one
- * server the same Call ID.  The NAT's translated IDs are chosen here.  It
+ * as the far end sees it is registered under the far end's address and
+ * the translated end's address as the far end sees it (behind masquerade:
+ * the PAC, and the router's address), so that two clients behind one NAT
+ * never show one server the same Call ID.  The NAT's translated IDs are chosen here.  It
  * is the only state shared between control connections: one lock, taken
  * when a call's ID first appears and when it ends, never per message.
  */

@@ -6,7 +6,7 @@
  * the session and the calls on it with roles taken from message
  * semantics, and rewrites Call IDs in place for the NAT: all of that is
  * the per-connection engine (pptp_conn.c over pptp_stream.c,
- * pptp_track.c, pptp_nat.c, pptp_wire.c), linked with this file into
+ * pptp_track.c, pptp_nat.c, pptp_wire.c), linked with the glue into
  * nf_conntrack_pptp_fix.ko (a Kbuild composite object: the module keeps
  * the name users modprobe).  The glue around it is four files: this one
  * (skbs, locking, the per-connection state's life, the helper and the

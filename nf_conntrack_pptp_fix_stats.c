@@ -6,8 +6,6 @@
  * "Counters" table documents every name; tests/e2e/vm-basics.sh checks
  * that the file shows exactly those.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 

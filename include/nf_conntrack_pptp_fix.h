@@ -20,8 +20,9 @@
  */
 struct pptp_fix_idref {
 	struct hlist_node node;
-	__be32 pac;		/* the PAC's address */
-	__be32 pns;		/* the PNS's address as the PAC sees it */
+	/* Behind masquerade the PAC and the router; in general: */
+	__be32 pac;		/* the far end's address */
+	__be32 pns;		/* the translated end's address as the far end sees it */
 	u16 id;
 	u8 linked;
 };

@@ -33,9 +33,10 @@
 struct pptp_fix_net {
 	atomic64_t stats[PPTP_FIX_S_NR];
 	/*
-	 * The PNS Call IDs in use towards each PAC.  Its lock is taken when a
-	 * call's PNS ID first appears and when the call ends, never per
-	 * message; it is the only state shared between control connections.
+	 * The Call IDs in use towards each far end, keyed by its address
+	 * and the translated end's as it sees it (_ids.c).  Its lock is
+	 * taken when a call's ID first appears and when the call ends, never
+	 * per message; it is the only state shared between connections.
 	 */
 	spinlock_t ids_lock;
 	struct hlist_head ids[PPTP_FIX_ID_BUCKETS];

@@ -14,9 +14,9 @@
 #include "pptp_fix_types.h"
 
 /*
- * Field offsets from a message's start.  The header (RFC 2637 2.1):
- * Length(2) PPTP Message Type(2) Magic Cookie(4) Control Message Type(2)
- * Reserved0(2).
+ * Field offsets from a message's start.  The header every message of
+ * RFC 2637 section 2 begins with: Length(2) PPTP Message Type(2) Magic
+ * Cookie(4) Control Message Type(2) Reserved0(2).
  */
 #define PPTP_FIX_OFF_LENGTH		0
 #define PPTP_FIX_OFF_MSG_TYPE		2
@@ -26,12 +26,12 @@
 /* The header bytes that validate it and name the message. */
 #define PPTP_FIX_HDR_NEED		(PPTP_FIX_OFF_CTRL_TYPE + 2)
 /*
- * The body's Call ID fields (RFC 2637 2.7-2.16): each call message's first
+ * The body's Call ID fields (RFC 2637 2.7-2.15): each call message's first
  * field, a Call ID or a Peer's Call ID, and the replies' Peer's Call ID.
  */
 #define PPTP_FIX_OFF_CID1		12
 #define PPTP_FIX_OFF_CID2		14
-/* Result Codes (one byte): what the tracker reads of the replies. */
+/* Result Codes (one byte) of the replies that carry one. */
 #define PPTP_FIX_OFF_SCCRP_RESULT	14
 #define PPTP_FIX_OFF_STOPCCRP_RESULT	12
 #define PPTP_FIX_OFF_CALL_RESULT	16	/* Outgoing- and Incoming-Call-Reply */

@@ -248,7 +248,8 @@ static int next_msg(struct buf *b, unsigned int *off, const u8 **msg)
 	case PPTP_FIX_FRAME_OK:
 		break;
 	case PPTP_FIX_FRAME_NEED_MORE:
-		return 0;
+		/* ->length is set once the header is valid: too long, at once. */
+		return f.length > MAXMSG ? -1 : 0;
 	default:
 		return -1;
 	}

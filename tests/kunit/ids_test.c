@@ -5,7 +5,9 @@
  * through: registrations in init_net's real table, from control
  * conntracks built by hand with the two addresses the table keys on (the
  * PAC, and the PNS as the PAC sees it), each test on addresses of its
- * own and every registration released before it ends.
+ * own and every registration released before it ends (no KUNIT_ASSERT
+ * once one is made: an assertion ends the case before the release, and
+ * KUnit frees the connections that the table still links).
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -105,21 +107,40 @@ static void ids_same_high_byte(struct kunit *test)
 	ids_env_release(&env);
 }
 
-/* The whole high byte held: any other free ID, never 0 or 0xffff. */
-static void ids_block_full(struct kunit *test)
+/*
+ * Every ID of a high byte held but the one never handed out (0 in 0x00xx,
+ * 0xffff in 0xffxx): any ID of another high byte, not that one.
+ */
+static void ids_block_full(struct kunit *test, u8 pac, u16 base, u16 reserved)
 {
 	struct ids_env env;
-	unsigned int n;
+	unsigned int n, i = 0;
 	int id;
 
-	ids_env_init(test, &env, 3);
-	for (n = 0; n < 256; n++)
-		KUNIT_ASSERT_EQ(test, ids_map(&env, n, 0x0200 + n, false), 0x0200 + (int)n);
-	id = ids_map(&env, 256, 0x0200, true);
+	ids_env_init(test, &env, pac);
+	/* No assertion here: the registrations must be released below. */
+	for (n = 0; n < 256; n++) {
+		if (base + n == reserved)
+			continue;
+		KUNIT_EXPECT_EQ(test, ids_map(&env, i++, base + n, false), base + (int)n);
+		if (test->status == KUNIT_FAILURE)
+			break;
+	}
+	id = ids_map(&env, i, base + 1, true);
 	KUNIT_EXPECT_GT(test, id, 0);
-	KUNIT_EXPECT_NE(test, id >> 8, 0x02);
-	KUNIT_EXPECT_NE(test, id, 0xffff);
+	KUNIT_EXPECT_NE(test, id, (int)reserved);
+	KUNIT_EXPECT_NE(test, id >> 8, base >> 8);
 	ids_env_release(&env);
+}
+
+static void ids_block_full_low(struct kunit *test)
+{
+	ids_block_full(test, 3, 0x0000, 0x0000);
+}
+
+static void ids_block_full_high(struct kunit *test)
+{
+	ids_block_full(test, 8, 0xff00, 0xffff);
 }
 
 /* The same ID towards another PAC is another key: kept. */
@@ -166,7 +187,8 @@ static void ids_collision(struct kunit *test)
 static struct kunit_case ids_test_cases[] = {
 	KUNIT_CASE(ids_kept_when_free),
 	KUNIT_CASE(ids_same_high_byte),
-	KUNIT_CASE(ids_block_full),
+	KUNIT_CASE(ids_block_full_low),
+	KUNIT_CASE(ids_block_full_high),
 	KUNIT_CASE(ids_per_pac),
 	KUNIT_CASE(ids_release),
 	KUNIT_CASE(ids_collision),
