@@ -17,15 +17,20 @@
 #                DKMS removes the old build, dpkg the old source, DKMS
 #                builds the new; nft -f loads the new modules (their
 #                version tells them from the old: the sources are the same)
+#   reboot       a new boot of the VM (vm-run boots again when asked), the
+#                system's writable layer kept across it as a disk keeps
+#                it: nothing of PPTP loaded, then nft -f, as
+#                nftables.service runs it at boot, autoloads the DKMS
+#                build of the new version
 #   dpkg -r      prerm: DKMS removes them; the snippet goes too; the same
 #                nftables.conf then loads the kernel's helper, no warning.
 #                The package has no conffiles and no postrm, so dpkg
 #                forgets it here: --purge would remove nothing more.
 #
-# Not tested here: a reboot (the VM boots once; what a boot does is what
-# nft -f did above: the kernel asks modprobe for the helper) and a build
-# that DKMS fails (modprobe.sh removes the modules and checks the
-# snippet's fallback).
+# Not tested here: a build that DKMS fails (modprobe.sh removes the
+# modules and checks the snippet's fallback), and a boot through init:
+# the VM's init is vm-run's, so the test runs nftables.service's command
+# itself.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -40,8 +45,15 @@ main() {
 	fi
 	sys=/tmp/deb-$rnd
 	root=$sys/root
+	ns=deb-$rnd
+	# What the reboot keeps: the host's side of the VM's out directory.
+	state=$NF_PPTP_FIX_VM_OUT/deb-state
 	saved_modprobe=$(cat /proc/sys/kernel/modprobe)
 	trap cleanup EXIT
+	if [ -e "$state/up.tar" ]; then
+		after_reboot
+		return
+	fi
 
 	# Perl under TCG takes minutes for dpkg-buildpackage: scripts/check
 	# builds both packages on the host and names them in NF_PPTP_FIX_DEB
@@ -62,20 +74,8 @@ main() {
 		return
 	fi
 
-	# The system, writable: the host root under a tmpfs upper layer.
-	mkdir -p "$sys/up" "$sys/work" "$root"
-	modprobe overlay
-	if ! check "an overlay over the host root" mount -t overlay overlay \
-		-o "lowerdir=/,upperdir=$sys/up,workdir=$sys/work" "$root"; then
-		finish
-		return
-	fi
-	local d
-	for d in proc sys dev dev/pts; do
-		mount --bind "/$d" "$root/$d"
-	done
-	mount -t tmpfs tmpfs "$root/tmp"
-	mount -t tmpfs tmpfs "$root/run"
+	mkdir -p "$sys/up"
+	system_up || { finish; return; }
 	# Its /lib/modules: this kernel only (or DKMS builds for every
 	# release the host has headers for), with what a firewall needs of
 	# Debian's modules (the whole tree takes depmod minutes under TCG,
@@ -90,12 +90,6 @@ main() {
 	chroot "$root" depmod -a "$krel"
 	rm -f "$root/etc/modprobe.d/nf-pptp-fix.conf" "$root/lib/modprobe.d/nf-pptp-fix.conf"
 	nftables_conf >"$root/etc/nftables.conf"
-	# modprobe, from a shell here and from the kernel, in that system.
-	mkdir -p "$sys/bin"
-	printf '#!/bin/sh\nexec chroot %s /sbin/modprobe "$@"\n' "$root" >"$sys/bin/modprobe"
-	chmod +x "$sys/bin/modprobe"
-	PATH=$sys/bin:$PATH
-	echo "$sys/bin/modprobe" >/proc/sys/kernel/modprobe
 	check "nothing of PPTP loaded at boot" sh -c '! grep -Eq "^nf_(conntrack|nat)_pptp" /proc/modules'
 
 	# DKMS compiles under TCG here: minutes.  Shown as it goes; if it
@@ -125,7 +119,6 @@ main() {
 	check "/lib/modprobe.d/nf-pptp-fix.conf installed" \
 		cmp -s "$repo/packaging/nf-pptp-fix.conf" "$root/lib/modprobe.d/nf-pptp-fix.conf"
 
-	local ns=deb-$rnd
 	dmesg -C
 	ip netns add "$ns"
 	check "nft -f /etc/nftables.conf (ct helper object, masquerade)" \
@@ -142,6 +135,68 @@ main() {
 	unload
 	not_loaded "before the upgrade" nf_conntrack_pptp_fix nf_nat_pptp_fix
 	upgrade "$ver"
+
+	# The reboot: the system's writable layer and the counts so far go
+	# to the out directory, which the next boot finds.
+	mkdir -p "$state"
+	check "reboot: the system's writable layer saved" \
+		tar -C "$sys/up" --xattrs --xattrs-include='trusted.*' -cf "$state/up.tar" .
+	echo "$passed $failed $NEXT_VERSION" >"$state/counts"
+	touch "$NF_PPTP_FIX_VM_OUT/reboot"
+	echo "$(basename "$0"): boot 1 ends, $passed passed and $failed failed so far"
+}
+
+# system_up: the system, writable (the host root under the tmpfs upper
+# layer $sys/up), and modprobe, from a shell here and from the kernel, in
+# that system.
+system_up() {
+	local d
+	mkdir -p "$sys/work" "$root" "$sys/bin"
+	modprobe overlay
+	check "an overlay over the host root" mount -t overlay overlay \
+		-o "lowerdir=/,upperdir=$sys/up,workdir=$sys/work" "$root" || return 1
+	for d in proc sys dev dev/pts; do
+		mount --bind "/$d" "$root/$d"
+	done
+	mount -t tmpfs tmpfs "$root/tmp"
+	mount -t tmpfs tmpfs "$root/run"
+	printf '#!/bin/sh\nexec chroot %s /sbin/modprobe "$@"\n' "$root" >"$sys/bin/modprobe"
+	chmod +x "$sys/bin/modprobe"
+	PATH=$sys/bin:$PATH
+	echo "$sys/bin/modprobe" >/proc/sys/kernel/modprobe
+}
+
+# The second boot: the system as the first left it, the package's new
+# version installed; then its removal.
+after_reboot() {
+	local m st
+	read -r passed failed NEXT_VERSION <"$state/counts"
+	echo "== boot 2, after the reboot"
+	mkdir -p "$sys/up"
+	check "reboot: the system's writable layer restored" \
+		tar -C "$sys/up" --xattrs --xattrs-include='trusted.*' -xpf "$state/up.tar"
+	rm -rf "$state"
+	system_up || { finish; return; }
+	check "after the reboot: nothing of PPTP loaded" \
+		sh -c '! grep -Eq "^nf_(conntrack|nat)_pptp" /proc/modules'
+	check "after the reboot: nf-pptp-fix-dkms $NEXT_VERSION installed" \
+		test "$(chroot "$root" dpkg-query -W -f '${Version} ${Status}' nf-pptp-fix-dkms 2>/dev/null)" = \
+		"$NEXT_VERSION install ok installed"
+	dmesg -C
+	ip netns add "$ns"
+	# What nftables.service runs at boot.
+	check "after the reboot: nft -f /etc/nftables.conf" \
+		ip netns exec "$ns" nft -f "$root/etc/nftables.conf"
+	loaded_as "after the reboot: nftables.conf autoloaded" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	not_loaded "after the reboot: and not the kernel's" nf_conntrack_pptp nf_nat_pptp
+	for m in nf_conntrack_pptp_fix nf_nat_pptp_fix; do
+		check "after the reboot: $m loaded is version $NEXT_VERSION, the DKMS build" test \
+			"$(cat "/sys/module/$m/version" 2>/dev/null) $(cat "/sys/module/$m/srcversion" 2>/dev/null)" = \
+			"$NEXT_VERSION $(chroot "$root" modinfo -F srcversion "$m" 2>/dev/null)"
+	done
+	ip netns del "$ns"
+	unload
+	not_loaded "before the removal" nf_conntrack_pptp_fix nf_nat_pptp_fix
 
 	DEBIAN_FRONTEND=noninteractive timeout 300 chroot "$root" \
 		dpkg -r nf-pptp-fix-dkms 2>&1 | sed 's/^/    /'
@@ -172,7 +227,7 @@ main() {
 
 # upgrade OLD: dpkg -i of the same files as version $NEXT_VERSION over OLD,
 # as an upgrade to a new release: DKMS drops OLD's build, dpkg its source,
-# and DKMS builds the new one, which nft -f then loads.  Uses main's $root,
+# and DKMS builds the new one, which nft -f then loads.  Uses $root,
 # $repo, $ns and $next.
 upgrade() {
 	local old=$1 st out m t0=$SECONDS
@@ -204,7 +259,7 @@ upgrade() {
 	done
 	ip netns del "$ns"
 	unload
-	not_loaded "upgrade: unloaded before the removal" nf_conntrack_pptp_fix nf_nat_pptp_fix
+	not_loaded "upgrade: unloaded before the reboot" nf_conntrack_pptp_fix nf_nat_pptp_fix
 }
 
 cleanup() {
