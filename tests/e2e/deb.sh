@@ -18,14 +18,15 @@
 #                builds the new; nft -f loads the new modules (their
 #                version tells them from the old: the sources are the same)
 #   reboot       a new boot of the VM (vm-run boots again when asked), the
-#                system's writable layer kept across it as a disk keeps
-#                it: nothing of PPTP loaded, then nft -f, as
-#                nftables.service runs it at boot, autoloads the DKMS
-#                build of the new version
+#                system's writable layer kept across it (files, overlay
+#                whiteouts, trusted.* xattrs): nothing of PPTP loaded,
+#                then nft -f, as nftables.service runs it at boot,
+#                autoloads the DKMS build of the new version
 #   dpkg -r      prerm: DKMS removes them; the snippet goes too; the same
 #                nftables.conf then loads the kernel's helper, no warning.
 #                The package has no conffiles and no postrm, so dpkg
-#                forgets it here: --purge would remove nothing more.
+#                forgets it here: the README's dpkg --purge, run after
+#                it, has nothing left to do.
 #
 # Not tested here: a build that DKMS fails (modprobe.sh removes the
 # modules and checks the snippet's fallback), and a boot through init:
@@ -50,7 +51,7 @@ main() {
 	state=$NF_PPTP_FIX_VM_OUT/deb-state
 	saved_modprobe=$(cat /proc/sys/kernel/modprobe)
 	trap cleanup EXIT
-	if [ -e "$state/up.tar" ]; then
+	if [ -e "$state/counts" ]; then
 		after_reboot
 		return
 	fi
@@ -140,7 +141,8 @@ main() {
 	# to the out directory, which the next boot finds.
 	mkdir -p "$state"
 	check "reboot: the system's writable layer saved" \
-		tar -C "$sys/up" --xattrs --xattrs-include='trusted.*' -cf "$state/up.tar" .
+		tar -C "$sys/up" --xattrs --xattrs-include='trusted.*' -cf "$state/up.tar" . ||
+		{ finish; return; }
 	echo "$passed $failed $NEXT_VERSION" >"$state/counts"
 	touch "$NF_PPTP_FIX_VM_OUT/reboot"
 	echo "$(basename "$0"): boot 1 ends, $passed passed and $failed failed so far"
@@ -170,13 +172,22 @@ system_up() {
 # version installed; then its removal.
 after_reboot() {
 	local m st
+	NEXT_VERSION=
 	read -r passed failed NEXT_VERSION <"$state/counts"
 	echo "== boot 2, after the reboot"
 	mkdir -p "$sys/up"
-	check "reboot: the system's writable layer restored" \
-		tar -C "$sys/up" --xattrs --xattrs-include='trusted.*' -xpf "$state/up.tar"
+	if ! check "reboot: the system's writable layer restored ($NEXT_VERSION)" \
+		tar -C "$sys/up" --xattrs --xattrs-include='trusted.*' -xpf "$state/up.tar" ||
+		[ -z "$NEXT_VERSION" ]; then
+		finish
+		return
+	fi
 	rm -rf "$state"
 	system_up || { finish; return; }
+	# Whiteouts and opaque directories came back: boot 1 emptied
+	# /lib/modules but for this kernel's few modules.
+	check "after the reboot: /lib/modules holds $krel only, as boot 1 left it" \
+		test "$(ls "$root/lib/modules")" = "$krel" -a ! -L "$root/lib/modules/$krel/source"
 	check "after the reboot: nothing of PPTP loaded" \
 		sh -c '! grep -Eq "^nf_(conntrack|nat)_pptp" /proc/modules'
 	check "after the reboot: nf-pptp-fix-dkms $NEXT_VERSION installed" \
@@ -210,6 +221,11 @@ after_reboot() {
 		test -z "$(find "$root/var/lib/dkms" "$root/usr/src" "$root/lib/modules/$krel" \
 			-name 'nf-pptp-fix*' -o -name 'nf_*_pptp_fix.ko*' 2>/dev/null)"
 	check "/lib/modprobe.d/nf-pptp-fix.conf gone" test ! -e "$root/lib/modprobe.d/nf-pptp-fix.conf"
+	# The README's command, which then has nothing left to do.
+	DEBIAN_FRONTEND=noninteractive timeout 300 chroot "$root" \
+		dpkg --purge nf-pptp-fix-dkms 2>&1 | sed 's/^/    /'
+	st=${PIPESTATUS[0]}
+	check "dpkg --purge nf-pptp-fix-dkms after it (status $st)" test "$st" = 0
 
 	ip netns add "$ns"
 	check "nft -f /etc/nftables.conf after the removal" \
