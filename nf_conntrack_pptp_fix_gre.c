@@ -19,6 +19,7 @@
 #include <linux/netfilter/nf_conntrack_proto_gre.h>
 
 #include "nf_conntrack_pptp_fix_priv.h"
+#include "pptp_fix_compat.h"
 
 /*
  * A GRE conntrack made from one of our expectations: drop the expectation
@@ -110,8 +111,7 @@ void pptp_fix_gre_up(struct nf_conn *ct, struct pptp_fix_conn *conn, int slot)
 	}
 
 	if (conn->keymap_slot < 0) {
-		if (nf_ct_gre_keymap_add(ct, pns, &exp[0]->tuple) ||
-		    nf_ct_gre_keymap_add(ct, pac, &exp[1]->tuple)) {
+		if (pptp_fix_keymap_add(ct, pns, &exp[0]->tuple, &exp[1]->tuple)) {
 			nf_ct_gre_keymap_destroy(ct);
 			pptp_fix_stat_inc(net, PPTP_FIX_S_EXPECT_FAILED);
 		} else {

@@ -48,6 +48,7 @@
 #include <linux/netfilter/nf_conntrack_proto_gre.h>
 
 #include "nf_conntrack_pptp_fix_priv.h"
+#include "pptp_fix_compat.h"
 
 static char *name = "pptp";
 module_param(name, charp, 0444);
@@ -55,7 +56,7 @@ MODULE_PARM_DESC(name, "Helper name for ct helper / CT --helper rules (default \
 
 static ushort port = 1723;
 module_param(port, ushort, 0444);
-MODULE_PARM_DESC(port, "TCP port of the helper's tuple (default 1723); only registration uses it");
+MODULE_PARM_DESC(port, "TCP port of the helper's tuple (default 1723); only registration uses it; kernels whose helpers have no tuple ignore it");
 
 static uint max_calls = PPTP_FIX_MAX_CALLS;
 module_param(max_calls, uint, 0444);
@@ -71,7 +72,8 @@ static_assert(offsetof(struct nf_ct_pptp_master, keymap) >= sizeof(void *));
 
 unsigned int pptp_fix_net_id __read_mostly;
 EXPORT_SYMBOL_IF_KUNIT(pptp_fix_net_id);
-static struct nf_conntrack_helper pptp_fix_helper;
+/* The helper conntracks point to (a copy of pptp_fix_helper on some kernels). */
+static struct nf_conntrack_helper *pptp_fix_helper_reg;
 
 const struct nf_nat_pptp_fix_hook __rcu *nf_nat_pptp_fix_hook __read_mostly;
 EXPORT_SYMBOL_GPL(nf_nat_pptp_fix_hook);
@@ -395,7 +397,7 @@ static int pptp_fix_unload_iter(struct nf_conn *ct, void *data)
 	struct list_head *dead = data;
 	struct pptp_fix_conn *conn;
 
-	if (!help || rcu_access_pointer(help->helper) != &pptp_fix_helper)
+	if (!help || rcu_access_pointer(help->helper) != pptp_fix_helper_reg)
 		return 0;
 	conn = pptp_fix_conn_unlink(ct);
 	if (conn) {
@@ -411,14 +413,8 @@ static struct nf_conntrack_expect_policy pptp_fix_exp_policy __read_mostly = {
 	.timeout	= 5 * 60,
 };
 
-static struct nf_conntrack_helper pptp_fix_helper __read_mostly = {
-	.me			= THIS_MODULE,
-	.tuple.src.l3num	= AF_INET,
-	.tuple.dst.protonum	= IPPROTO_TCP,
-	.help			= pptp_fix_help,
-	.destroy		= pptp_fix_destroy,
-	.expect_policy		= &pptp_fix_exp_policy,
-};
+/* Filled at load (pptp_fix_helper_init()): its name and port are parameters. */
+static struct nf_conntrack_helper pptp_fix_helper __read_mostly;
 
 static int __net_init pptp_fix_net_init(struct net *net)
 {
@@ -455,13 +451,13 @@ static int __init nf_conntrack_pptp_fix_init(void)
 		return -EINVAL;
 	}
 	pptp_fix_exp_policy.max_expected = 2 * max_calls;
-	strscpy(pptp_fix_helper.name, name, sizeof(pptp_fix_helper.name));
-	pptp_fix_helper.tuple.src.u.tcp.port = htons(port);
+	pptp_fix_helper_init(&pptp_fix_helper, name, port, &pptp_fix_exp_policy,
+			     pptp_fix_help, pptp_fix_destroy, THIS_MODULE);
 
 	ret = register_pernet_subsys(&pptp_fix_net_ops);
 	if (ret)
 		return ret;
-	ret = nf_conntrack_helper_register(&pptp_fix_helper);
+	ret = pptp_fix_helper_register(&pptp_fix_helper, &pptp_fix_helper_reg);
 	if (ret) {
 		if (ret == -EBUSY)
 			pr_err("a helper named \"%s\" or for tcp port %u exists (nf_conntrack_pptp loaded?): unload it, or load with name=... port=...\n",
@@ -490,7 +486,7 @@ static void __exit nf_conntrack_pptp_fix_exit(void)
 		nf_ct_put(ct);
 	}
 	/* ... and the core forgets the helper and any expectation left. */
-	nf_conntrack_helper_unregister(&pptp_fix_helper);
+	pptp_fix_helper_unregister(pptp_fix_helper_reg);
 	if (!list_empty(&pptp_fix_conns))
 		pr_err("per-connection state left after unload\n");
 	rcu_barrier();

@@ -5,7 +5,9 @@
  */
 #include <linux/module.h>
 
+#include "pptp_fix_compat.h"
+
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for nf-pptp-fix");
 /* What the modules export for these suites only (EXPORT_SYMBOL_IF_KUNIT). */
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(PPTP_FIX_KUNIT_NS);
