@@ -8,7 +8,7 @@
 #   make uninstall         the reverse (same variables)
 #   make demo              the demo in the test VM (see tests/e2e/demo.sh)
 #   make check             every test: builds, style, KUnit and VM tests
-#   make kunit             KUnit suites in the UML VM on 6.1 and 6.12
+#   make kunit             KUnit suites in the UML VM on 6.1, 6.12 and 7.3
 #   make mips-kunit        KUnit suites on big-endian MIPS under QEMU
 #   make fuzz              libFuzzer over the pure layers (FUZZ_SECONDS=60)
 #   make bench             benchmarks against the kernel's helper and none (BENCHMARKS.md)
