@@ -12,6 +12,7 @@
 #   make mips-kunit        KUnit suites on big-endian MIPS under QEMU
 #   make fuzz              libFuzzer over the pure layers (FUZZ_SECONDS=60)
 #   make bench             benchmarks against the kernel's helper and none (BENCHMARKS.md)
+#   make tools             tools/pptp-callid-diff (Troubleshooting; needs libpcap-dev)
 #   make style             checkpatch --strict on our sources
 #   make deb               nf-pptp-fix-dkms_<version>_all.deb into DEB_OUT
 #                          (default build/deb/), by dpkg-buildpackage
@@ -60,7 +61,12 @@ uninstall:
 	$(DEPMOD) -b "$(or $(INSTALL_MOD_PATH),/)" -a $(KERNELRELEASE)
 
 clean:
+	$(MAKE) -C $(srcdir)/tools/pptp-callid-diff clean
 	$(MAKE) -C $(KDIR) M=$(MODDIR) clean
+
+# Userspace tools, for the admin of a router (README, "Troubleshooting").
+tools:
+	$(MAKE) -C $(srcdir)/tools/pptp-callid-diff
 
 check:
 	scripts/check
@@ -89,4 +95,4 @@ DEB_OUT ?= build/deb
 deb:
 	scripts/make-deb "$(DEB_OUT)"
 
-.PHONY: all module install uninstall clean check demo kunit mips-kunit fuzz style bench deb
+.PHONY: all module install uninstall clean tools check demo kunit mips-kunit fuzz style bench deb
