@@ -294,7 +294,7 @@ run_scenario() {
 		--addr "$pac_addr" --peer-ip "$pns_seen" --call-id 42143 \
 		--scenario "${name%%@*}" >"/run/peer-pac-$rnd" 2>&1 &
 	local pacpid=$!
-	[ "$pac_tcp" = listen ] && sleep 0.3
+	[ "$pac_tcp" = listen ] && wait_listen "$PAC" "$pac_addr"
 	ip netns exec "$PNS" timeout 60 python3 "$peer" --role pns --tcp "$pns_tcp" \
 		--addr "$pns_addr" --peer-ip "$PAC_IP" --call-id 512 \
 		--scenario "${name%%@*}" >"/run/peer-pns-$rnd" 2>&1 &
@@ -321,6 +321,19 @@ run_scenario() {
 
 # wait_for_log FILE PATTERN: until a peer's log shows PATTERN (15 s at
 # most): fixed sleeps race on a loaded machine or a debug kernel.
+# wait_listen NETNS ADDR: until a TCP socket listens on ADDR:1723 in
+# NETNS (60 s at most).  A fixed sleep was too short for Python to start
+# on a slow kernel (QEMU's debug one under TCG), so clients were refused.
+wait_listen() {
+	local i
+	for i in $(seq 600); do
+		[ -n "$(ip netns exec "$1" ss -Hltn "src $2:1723" 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	echo "nothing listens on $2:1723 in $1 after 60 s" >&2
+	return 1
+}
+
 wait_for_log() {
 	local i
 	for i in $(seq 150); do
@@ -342,7 +355,7 @@ run_pair() {
 		--peer-ip "$RTR_OUT" --call-id 42143 --clients 2 \
 		--scenario "seed-held,$sc" >"/run/pair-pac-$rnd" 2>&1 &
 	pacpid=$!
-	sleep 0.3
+	wait_listen "$PAC" "$PAC_IP"
 	# Client 1 holds its call until client 2 is done: a fixed hold ran
 	# out on the debug kernel when loss delayed client 2, which then kept
 	# 512 and proved nothing; and some scenarios start a second call.

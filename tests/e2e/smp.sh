@@ -59,7 +59,7 @@ peers() {
 		--addr "$PAC_IP" --peer-ip "$RTR_OUT" --call-id 42143 \
 		--clients $((CONNS + 1)) --scenario "$sc" >"/run/smp-pac-$rnd" 2>&1 &
 	pacpid=$!
-	sleep 0.3
+	wait_listen "$PAC" "$PAC_IP"
 	ip netns exec "$PNS" taskset -c 0 timeout 300 python3 "$peer" --role pns \
 		--tcp connect --addr "$PAC_IP" --peer-ip "$PAC_IP" --call-id 512 \
 		--scenario seed-held --sleep-until "/run/smp-up-$rnd" \
