@@ -61,7 +61,7 @@ uninstall:
 	$(DEPMOD) -b "$(or $(INSTALL_MOD_PATH),/)" -a $(KERNELRELEASE)
 
 clean:
-	$(MAKE) -C $(srcdir)/tools/pptp-callid-diff clean
+	rm -f $(srcdir)/tools/pptp-callid-diff/pptp-callid-diff
 	$(MAKE) -C $(KDIR) M=$(MODDIR) clean
 
 # Userspace tools, for the admin of a router (README, "Troubleshooting").
